@@ -1,0 +1,63 @@
+// The kinerja subcommands. Each returns the process exit code: 0 success, 1 failure at run
+// time, 2 bad usage or configuration (the message names the field).
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "simulator/simulator.h"
+
+namespace kinerja::app {
+
+struct KafkaFlags {
+  std::string brokers = "127.0.0.1:9092";
+  std::string topic = "kinerja.events.v1";
+  std::string dlq_topic = "kinerja.events.dlq.v1";
+  std::vector<std::string> properties;  // librdkafka "name=value"
+};
+
+struct RunFlags {
+  KafkaFlags kafka;
+  std::string group = "kinerja";
+  std::string state_dir;
+  std::string metrics_address = "127.0.0.1:9464";
+  bool stop_at_end = false;
+  size_t batch_size = 50000;
+  int window_months = 13;
+  double dedup_window_hours = 7 * 24;
+};
+int Run(const RunFlags& flags);
+
+struct SimulateFlags {
+  simulator::SimulatorOptions sim;
+  std::string output;  // NDJSON file, "-" for stdout; empty: produce to Kafka
+  KafkaFlags kafka;
+  double rate = 0;     // events per second when producing (0: as fast as possible)
+};
+int Simulate(const SimulateFlags& flags);
+
+struct PublishFlags {
+  KafkaFlags kafka;
+  std::vector<std::string> files;
+};
+int Publish(const PublishFlags& flags);
+
+struct KpisFlags {
+  std::string state_dir;
+  std::string format = "json";
+  int window_months = 13;
+};
+int Kpis(const KpisFlags& flags);
+
+struct TopicsFlags {
+  KafkaFlags kafka;
+  int partitions = 64;
+};
+int CreateTopics(const TopicsFlags& flags);
+
+// Parses "name=value" librdkafka properties; returns false (with a message) on a bad entry.
+bool ParseProperties(const std::vector<std::string>& in, std::map<std::string, std::string>* out);
+
+}  // namespace kinerja::app

@@ -1,0 +1,114 @@
+// kinerja: the command-line entry point. Wires flags (and KINERJA_* environment variables) to
+// the subcommands in run.cc and tools.cc.
+#include <CLI/CLI.hpp>
+
+#include <iostream>
+
+#include "commands.h"
+
+namespace {
+
+void AddKafkaFlags(CLI::App* cmd, kinerja::app::KafkaFlags* k, bool dlq) {
+  cmd->add_option("--brokers", k->brokers, "Kafka bootstrap servers")
+      ->envname("KINERJA_BROKERS")
+      ->capture_default_str();
+  cmd->add_option("--topic", k->topic, "Events topic")->envname("KINERJA_TOPIC")->capture_default_str();
+  if (dlq) {
+    cmd->add_option("--dlq-topic", k->dlq_topic, "Dead-letter topic")
+        ->envname("KINERJA_DLQ_TOPIC")
+        ->capture_default_str();
+  }
+  cmd->add_option("--kafka-property", k->properties,
+                  "Extra librdkafka property NAME=VALUE (repeatable)");
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  using namespace kinerja::app;
+  CLI::App app{"Kinerja: real-time performance KPIs of Indonesia's civil service (ASN) from Kafka"};
+  app.require_subcommand(1);
+
+  RunFlags run;
+  auto* run_cmd = app.add_subcommand("run", "Consume events, maintain KPI state, serve /metrics");
+  AddKafkaFlags(run_cmd, &run.kafka, true);
+  run_cmd->add_option("--group", run.group, "Consumer group id")->envname("KINERJA_GROUP")->capture_default_str();
+  run_cmd->add_option("--state-dir", run.state_dir, "RocksDB state directory")
+      ->envname("KINERJA_STATE_DIR")
+      ->required();
+  run_cmd->add_option("--metrics-address", run.metrics_address, "host:port for /metrics (port 0: any free port)")
+      ->envname("KINERJA_METRICS_ADDRESS")
+      ->capture_default_str();
+  run_cmd->add_flag("--stop-at-end", run.stop_at_end,
+                    "Replay mode: process up to the end offsets seen at start, commit, exit 0");
+  run_cmd->add_option("--batch-size", run.batch_size, "Max messages per atomic state commit")
+      ->check(CLI::Range(1, 1000000))
+      ->capture_default_str();
+  run_cmd->add_option("--window-months", run.window_months, "Months exported for month-labelled KPIs")
+      ->envname("KINERJA_WINDOW_MONTHS")
+      ->check(CLI::Range(1, 120))
+      ->capture_default_str();
+  run_cmd->add_option("--dedup-window-hours", run.dedup_window_hours,
+                      "Duplicate (source, id) window, on Kafka message time")
+      ->check(CLI::Range(0.0, 24.0 * 366))
+      ->capture_default_str();
+
+  SimulateFlags sim;
+  auto* sim_cmd = app.add_subcommand("simulate", "Generate deterministic synthetic events (NDJSON or Kafka)");
+  sim_cmd->add_option("--employees", sim.sim.employees, "Employees")->check(CLI::Range(1, 10000000))->capture_default_str();
+  sim_cmd->add_option("--agencies", sim.sim.agencies, "Agencies")->check(CLI::Range(1, 999))->capture_default_str();
+  sim_cmd->add_option("--year", sim.sim.year, "Year simulated")->check(CLI::Range(2000, 2100))->capture_default_str();
+  sim_cmd->add_option("--days", sim.sim.days, "Days simulated from 1 January")->check(CLI::Range(1, 366))->capture_default_str();
+  sim_cmd->add_option("--seed", sim.sim.seed, "Random seed (same seed, same events)")->capture_default_str();
+  sim_cmd->add_option("--max-events", sim.sim.max_events, "Stop after this many events (0: no limit)")->capture_default_str();
+  sim_cmd->add_option("--duplicate-rate", sim.sim.duplicate_rate, "Share of events re-sent with the same id")
+      ->check(CLI::Range(0.0, 1.0))
+      ->capture_default_str();
+  sim_cmd->add_option("--output", sim.output, "Write NDJSON to this file ('-': stdout) instead of Kafka");
+  sim_cmd->add_option("--rate", sim.rate, "Events per second when producing (0: unlimited)")
+      ->check(CLI::Range(0.0, 1e8))
+      ->capture_default_str();
+  AddKafkaFlags(sim_cmd, &sim.kafka, false);
+
+  PublishFlags pub;
+  auto* pub_cmd = app.add_subcommand("publish", "Produce NDJSON events keyed by subject (idempotent producer)");
+  pub_cmd->add_option("files", pub.files, "NDJSON files ('-': stdin)")->required();
+  AddKafkaFlags(pub_cmd, &pub.kafka, false);
+
+  KpisFlags kpis;
+  auto* kpis_cmd = app.add_subcommand("kpis", "Print the KPI gauges from the state directory of a stopped instance");
+  kpis_cmd->add_option("--state-dir", kpis.state_dir, "RocksDB state directory")
+      ->envname("KINERJA_STATE_DIR")
+      ->required();
+  kpis_cmd->add_option("--format", kpis.format, "json or prometheus")
+      ->check(CLI::IsMember({"json", "prometheus"}))
+      ->capture_default_str();
+  kpis_cmd->add_option("--window-months", kpis.window_months, "Months exported for month-labelled KPIs")
+      ->envname("KINERJA_WINDOW_MONTHS")
+      ->check(CLI::Range(1, 120))
+      ->capture_default_str();
+
+  TopicsFlags topics;
+  auto* topics_cmd = app.add_subcommand("create-topics", "Create the events and dead-letter topics if missing");
+  AddKafkaFlags(topics_cmd, &topics.kafka, true);
+  topics_cmd->add_option("--partitions", topics.partitions, "Partitions of the events topic")
+      ->check(CLI::Range(1, 10000))
+      ->capture_default_str();
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForAllHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::ParseError& e) {
+    std::cerr << "kinerja: " << e.what() << "\nRun with --help for usage.\n";
+    return 2;
+  }
+  if (run_cmd->parsed()) return Run(run);
+  if (sim_cmd->parsed()) return Simulate(sim);
+  if (pub_cmd->parsed()) return Publish(pub);
+  if (kpis_cmd->parsed()) return Kpis(kpis);
+  if (topics_cmd->parsed()) return CreateTopics(topics);
+  return 2;
+}

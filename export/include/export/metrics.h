@@ -1,0 +1,56 @@
+// The /metrics endpoint: KPI gauges (rendered at scrape time from the committed counters),
+// pipeline health (MetricsProbe), build info and process metrics.
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <string>
+
+#include <prometheus/collectable.h>
+#include <prometheus/registry.h>
+
+#include "export/kpi_view.h"
+#include "pipeline/pipeline.h"
+#include "pipeline/probe.h"
+
+namespace kinerja::exporter {
+
+// Pipeline health metrics of kpis.md ("Data quality and pipeline health").
+class MetricsProbe : public pipeline::Probe {
+ public:
+  explicit MetricsProbe(prometheus::Registry& registry);
+  ~MetricsProbe() override;
+  void BatchCommitted(const pipeline::BatchCounts& counts, double commit_seconds,
+                      int64_t commit_unix_ms) override;
+  void PartitionLag(int32_t partition, std::optional<int64_t> lag) override;
+  void Assignment(size_t owned_partitions, bool changed) override;
+  void StateSize(uint64_t bytes) override;
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+// KPI gauges computed from a snapshot function at every scrape.
+std::shared_ptr<prometheus::Collectable> NewKpiCollectable(
+    std::function<pipeline::KpiSnapshot()> snapshot, ViewOptions options);
+// process_resident_memory_bytes, process_cpu_seconds_total, process_start_time_seconds, ...
+std::shared_ptr<prometheus::Collectable> NewProcessCollectable();
+// kinerja_build_info{version, revision} 1
+void RegisterBuildInfo(prometheus::Registry& registry);
+
+// An HTTP server for /metrics. `address` is "host:port"; port 0 picks a free port.
+class MetricsServer {
+ public:
+  static Result<std::unique_ptr<MetricsServer>> Start(const std::string& address);
+  ~MetricsServer();
+  void Register(std::shared_ptr<prometheus::Collectable> collectable);
+  int port() const;
+
+ private:
+  struct Impl;
+  explicit MetricsServer(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace kinerja::exporter

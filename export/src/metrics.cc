@@ -1,0 +1,187 @@
+#include "export/metrics.h"
+
+#include <prometheus/counter.h>
+#include <prometheus/exposer.h>
+#include <prometheus/gauge.h>
+#include <prometheus/histogram.h>
+
+#include <map>
+#include <mutex>
+
+namespace kinerja::exporter {
+
+using prometheus::BuildCounter;
+using prometheus::BuildGauge;
+using prometheus::BuildHistogram;
+
+namespace {
+constexpr std::string_view kOutcomeNames[pipeline::kOutcomeCount] = {"applied", "duplicate",
+                                                                     "dead_lettered"};
+}
+
+struct MetricsProbe::Impl {
+  // Pre-created so every series exists from the start (rate() and absent() work).
+  std::array<std::array<prometheus::Counter*, pipeline::kOutcomeCount>, kEventTypeCount + 1> events{};
+  std::array<prometheus::Counter*, ingest::kRejectReasonCount> dead_letters{};
+  prometheus::Family<prometheus::Gauge>* lag_family = nullptr;
+  std::map<int32_t, prometheus::Gauge*> lag;
+  prometheus::Gauge* last_commit = nullptr;
+  prometheus::Gauge* assigned = nullptr;
+  prometheus::Counter* rebalances = nullptr;
+  prometheus::Histogram* commit_seconds = nullptr;
+  prometheus::Gauge* state_size = nullptr;
+};
+
+MetricsProbe::MetricsProbe(prometheus::Registry& r) : impl_(std::make_unique<Impl>()) {
+  auto& events = BuildCounter()
+                     .Name("kinerja_events_total")
+                     .Help("Consumed events by type and outcome (applied, duplicate, dead_lettered).")
+                     .Register(r);
+  for (size_t t = 0; t <= kEventTypeCount; ++t) {
+    const std::string type =
+        t == kEventTypeCount ? "unknown" : std::string(EventTypeName(static_cast<EventType>(t)));
+    for (size_t o = 0; o < pipeline::kOutcomeCount; ++o) {
+      if (t == kEventTypeCount && o != static_cast<size_t>(pipeline::Outcome::kDeadLettered)) continue;
+      impl_->events[t][o] = &events.Add({{"type", type}, {"outcome", std::string(kOutcomeNames[o])}});
+    }
+  }
+  auto& dead = BuildCounter()
+                   .Name("kinerja_dead_letters_total")
+                   .Help("Messages sent to the dead-letter topic, by rejection reason.")
+                   .Register(r);
+  for (size_t i = 0; i < ingest::kRejectReasonCount; ++i) {
+    impl_->dead_letters[i] =
+        &dead.Add({{"reason", std::string(ingest::RejectReasonName(static_cast<ingest::RejectReason>(i)))}});
+  }
+  impl_->lag_family = &BuildGauge()
+                           .Name("kinerja_consumer_lag_messages")
+                           .Help("High watermark minus committed offset, per owned partition.")
+                           .Register(r);
+  impl_->last_commit = &BuildGauge()
+                            .Name("kinerja_last_commit_timestamp_seconds")
+                            .Help("Unix time of the last committed state write.")
+                            .Register(r)
+                            .Add({});
+  impl_->assigned = &BuildGauge()
+                         .Name("kinerja_assigned_partitions")
+                         .Help("Partitions this instance owns.")
+                         .Register(r)
+                         .Add({});
+  impl_->rebalances = &BuildCounter()
+                           .Name("kinerja_rebalances_total")
+                           .Help("Partition assignment changes.")
+                           .Register(r)
+                           .Add({});
+  impl_->commit_seconds =
+      &BuildHistogram()
+           .Name("kinerja_state_commit_seconds")
+           .Help("Duration of one atomic state+offsets write.")
+           .Register(r)
+           .Add({}, prometheus::Histogram::BucketBoundaries{0.0001, 0.00025, 0.0005, 0.001, 0.0025,
+                                                            0.005, 0.01, 0.025, 0.05, 0.1, 0.25,
+                                                            0.5, 1, 2.5});
+  impl_->state_size = &BuildGauge()
+                           .Name("kinerja_state_size_bytes")
+                           .Help("Approximate RocksDB live data size.")
+                           .Register(r)
+                           .Add({});
+}
+
+MetricsProbe::~MetricsProbe() = default;
+
+void MetricsProbe::BatchCommitted(const pipeline::BatchCounts& c, double commit_seconds,
+                                  int64_t commit_unix_ms) {
+  for (size_t t = 0; t <= kEventTypeCount; ++t) {
+    for (size_t o = 0; o < pipeline::kOutcomeCount; ++o) {
+      if (c.events[t][o] && impl_->events[t][o]) impl_->events[t][o]->Increment(static_cast<double>(c.events[t][o]));
+    }
+  }
+  for (size_t i = 0; i < ingest::kRejectReasonCount; ++i) {
+    if (c.dead_letters[i]) impl_->dead_letters[i]->Increment(static_cast<double>(c.dead_letters[i]));
+  }
+  impl_->commit_seconds->Observe(commit_seconds);
+  impl_->last_commit->Set(static_cast<double>(commit_unix_ms) / 1000.0);
+}
+
+void MetricsProbe::PartitionLag(int32_t partition, std::optional<int64_t> lag) {
+  auto it = impl_->lag.find(partition);
+  if (!lag) {
+    if (it != impl_->lag.end()) {
+      impl_->lag_family->Remove(it->second);
+      impl_->lag.erase(it);
+    }
+    return;
+  }
+  if (it == impl_->lag.end()) {
+    it = impl_->lag.emplace(partition, &impl_->lag_family->Add({{"partition", std::to_string(partition)}})).first;
+  }
+  it->second->Set(static_cast<double>(*lag));
+}
+
+void MetricsProbe::Assignment(size_t owned, bool changed) {
+  impl_->assigned->Set(static_cast<double>(owned));
+  if (changed) impl_->rebalances->Increment();
+}
+
+void MetricsProbe::StateSize(uint64_t bytes) { impl_->state_size->Set(static_cast<double>(bytes)); }
+
+namespace {
+
+class KpiCollectable : public prometheus::Collectable {
+ public:
+  KpiCollectable(std::function<pipeline::KpiSnapshot()> snapshot, ViewOptions options)
+      : snapshot_(std::move(snapshot)), options_(options) {}
+  std::vector<prometheus::MetricFamily> Collect() const override {
+    const pipeline::KpiSnapshot snap = snapshot_();
+    return KpisToFamilies(RenderKpis(snap.counters, snap.newest_month, options_));
+  }
+
+ private:
+  std::function<pipeline::KpiSnapshot()> snapshot_;
+  ViewOptions options_;
+};
+
+}  // namespace
+
+std::shared_ptr<prometheus::Collectable> NewKpiCollectable(
+    std::function<pipeline::KpiSnapshot()> snapshot, ViewOptions options) {
+  return std::make_shared<KpiCollectable>(std::move(snapshot), options);
+}
+
+void RegisterBuildInfo(prometheus::Registry& r) {
+  BuildGauge()
+      .Name("kinerja_build_info")
+      .Help("Always 1; labels name the running build.")
+      .Register(r)
+      .Add({{"version", KINERJA_VERSION}, {"revision", KINERJA_REVISION}})
+      .Set(1);
+}
+
+struct MetricsServer::Impl {
+  std::unique_ptr<prometheus::Exposer> exposer;
+};
+
+MetricsServer::MetricsServer(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+MetricsServer::~MetricsServer() = default;
+
+Result<std::unique_ptr<MetricsServer>> MetricsServer::Start(const std::string& address) {
+  auto impl = std::make_unique<Impl>();
+  try {
+    // civetweb reports bind failures by throwing; keep that inside this boundary.
+    impl->exposer = std::make_unique<prometheus::Exposer>(address, 2);
+  } catch (const std::exception& e) {
+    return Status::InvalidArgument("metrics-address " + address + ": cannot listen (" + e.what() + ")");
+  }
+  return std::unique_ptr<MetricsServer>(new MetricsServer(std::move(impl)));
+}
+
+void MetricsServer::Register(std::shared_ptr<prometheus::Collectable> c) {
+  impl_->exposer->RegisterCollectable(c);
+}
+
+int MetricsServer::port() const {
+  auto ports = impl_->exposer->GetListeningPorts();
+  return ports.empty() ? 0 : ports.front();
+}
+
+}  // namespace kinerja::exporter

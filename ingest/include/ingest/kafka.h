@@ -1,0 +1,103 @@
+// librdkafka-backed implementations of the ingest interfaces, a producer for tools, and topic
+// administration. librdkafka types stay inside src/.
+#pragma once
+
+#include <chrono>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "ingest/source.h"
+
+namespace kinerja::ingest {
+
+// librdkafka properties, e.g. {"queued.max.messages.kbytes", "1000000"}.
+using KafkaProperties = std::map<std::string, std::string>;
+
+struct KafkaSourceOptions {
+  std::string brokers;                   // bootstrap.servers
+  std::string topic = "kinerja.events.v1";
+  std::string group_id = "kinerja";
+  std::string client_id = "kinerja";
+  KafkaProperties extra;                 // applied last; overrides the defaults below
+};
+
+// A consumer-group member (cooperative-sticky). Resumes every assigned partition at the offset
+// the listener returns (Kinerja's own store), never at Kafka's committed offset.
+class KafkaSource : public EventSource {
+ public:
+  static Result<std::unique_ptr<KafkaSource>> Create(const KafkaSourceOptions& options);
+  ~KafkaSource() override;
+
+  void SetListener(PartitionListener* listener) override;
+  Status Poll(std::vector<Message>* out, size_t max, std::chrono::milliseconds timeout) override;
+  void ReportProgress(const std::vector<PartitionOffset>& offsets) override;
+  std::optional<int64_t> HighWatermark(int32_t partition) override;
+  Result<std::vector<int64_t>> QueryEndOffsets(std::chrono::milliseconds timeout) override;
+  Status Close() override;
+
+  struct Impl;
+
+ private:
+  explicit KafkaSource(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+struct KafkaProducerOptions {
+  std::string brokers;
+  std::string client_id = "kinerja-producer";
+  KafkaProperties extra;
+};
+
+struct Header {
+  std::string name;
+  std::string value;
+};
+
+// An idempotent producer (enable.idempotence=true, acks=all).
+class KafkaProducer {
+ public:
+  static Result<std::unique_ptr<KafkaProducer>> Create(const KafkaProducerOptions& options);
+  ~KafkaProducer();
+
+  // Queues one message (copied); blocks while librdkafka's queue is full.
+  Status Send(std::string_view topic, std::optional<std::string_view> key,
+              std::optional<std::string_view> value, const std::vector<Header>& headers = {},
+              int64_t timestamp_ms = 0, int32_t partition = -1);
+  // Waits for every queued message's delivery report. Fails if any delivery failed since the
+  // last Flush, or the timeout passed.
+  Status Flush(std::chrono::milliseconds timeout);
+  uint64_t delivered() const;
+  uint64_t failed() const;
+
+  struct Impl;
+
+ private:
+  explicit KafkaProducer(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+// Dead letters to a Kafka topic, with the headers of events.md.
+class KafkaDeadLetterSink : public DeadLetterSink {
+ public:
+  KafkaDeadLetterSink(KafkaProducer* producer, std::string dlq_topic, std::string source_topic);
+  Status Send(const Message& message, std::string_view reason, std::string_view detail) override;
+  Status Flush(std::chrono::milliseconds timeout) override;
+
+ private:
+  KafkaProducer* producer_;
+  std::string dlq_topic_;
+  std::string source_topic_;
+};
+
+struct TopicSpec {
+  std::string name;
+  int partitions = 64;
+  int replication_factor = 1;
+};
+// Creates the topics that do not exist yet; an existing topic is left as it is.
+Status CreateTopics(const std::string& brokers, const std::vector<TopicSpec>& topics,
+                    std::chrono::milliseconds timeout = std::chrono::seconds(30));
+
+}  // namespace kinerja::ingest

@@ -1,0 +1,322 @@
+#include "ingest/decoder.h"
+
+#include <simdjson.h>
+
+#include <array>
+#include <cstring>
+#include <vector>
+
+namespace kinerja::ingest {
+namespace {
+
+using simdjson::dom::element;
+using simdjson::dom::element_type;
+using simdjson::dom::object;
+
+constexpr std::array<std::string_view, kRejectReasonCount> kReasonNames = {
+    "too_large", "malformed_json", "invalid_envelope", "unknown_type",
+    "invalid_nip", "key_mismatch", "invalid_data"};
+
+// The types this build decodes; any other type string is unknown_type.
+bool Supported(EventType t) {
+  return t == EventType::kEmployeeUpserted || t == EventType::kTrainingCompleted ||
+         t == EventType::kActivityLogged;
+}
+
+// Unicode code points of valid UTF-8 (simdjson has validated it): non-continuation bytes.
+size_t CodePoints(std::string_view s) {
+  size_t n = 0;
+  for (unsigned char c : s) n += (c & 0xC0) != 0x80;
+  return n;
+}
+
+// A field lookup: absent and null are both "missing" for optional fields.
+struct Field {
+  bool present = false;  // present and not null
+  element value;
+};
+
+Field Get(const object& obj, std::string_view key) {
+  Field f;
+  element e;
+  if (obj.at_key(key).get(e) == simdjson::SUCCESS && e.type() != element_type::NULL_VALUE) {
+    f.present = true;
+    f.value = e;
+  }
+  return f;
+}
+
+bool IsNull(const object& obj, std::string_view key) {
+  element e;
+  return obj.at_key(key).get(e) == simdjson::SUCCESS && e.type() == element_type::NULL_VALUE;
+}
+
+// Collects the first failure of one reason class; later checks of the same class are skipped.
+class Checker {
+ public:
+  bool failed() const { return failed_; }
+  const std::string& detail() const { return detail_; }
+  void Fail(std::string detail) {
+    if (!failed_) {
+      failed_ = true;
+      detail_ = std::move(detail);
+    }
+  }
+
+  // Required string with a code-point length range; returns it on success.
+  std::optional<std::string_view> String(const object& obj, std::string_view key, size_t min_len,
+                                         size_t max_len) {
+    Field f = Get(obj, key);
+    if (!f.present) {
+      Fail(std::string(key) + ": required string is missing or null");
+      return std::nullopt;
+    }
+    std::string_view s;
+    if (f.value.get_string().get(s) != simdjson::SUCCESS) {
+      Fail(std::string(key) + ": must be a string");
+      return std::nullopt;
+    }
+    const size_t n = CodePoints(s);
+    if (n < min_len || n > max_len) {
+      Fail(std::string(key) + ": length must be " + std::to_string(min_len) + "-" +
+           std::to_string(max_len) + " characters, got " + std::to_string(n));
+      return std::nullopt;
+    }
+    return s;
+  }
+
+  // Required JSON integer (no fraction, no exponent) within [lo, hi].
+  std::optional<int64_t> Integer(const object& obj, std::string_view key, int64_t lo, int64_t hi) {
+    Field f = Get(obj, key);
+    if (!f.present) {
+      Fail(std::string(key) + ": required integer is missing or null");
+      return std::nullopt;
+    }
+    const element_type t = f.value.type();
+    if (t != element_type::INT64 && t != element_type::UINT64) {
+      Fail(std::string(key) + ": must be a JSON integer (no fraction or exponent)");
+      return std::nullopt;
+    }
+    int64_t v;
+    if (t == element_type::UINT64 || f.value.get_int64().get(v) != simdjson::SUCCESS || v < lo ||
+        v > hi) {
+      Fail(std::string(key) + ": must be between " + std::to_string(lo) + " and " +
+           std::to_string(hi));
+      return std::nullopt;
+    }
+    return v;
+  }
+
+  template <class E, class ParseFn>
+  std::optional<E> Enum(const object& obj, std::string_view key, ParseFn parse,
+                        std::string_view allowed) {
+    auto s = String(obj, key, 0, SIZE_MAX);
+    if (!s) return std::nullopt;
+    auto v = parse(*s);
+    if (!v) Fail(std::string(key) + ": must be one of " + std::string(allowed));
+    return v;
+  }
+
+  std::optional<Date> DateField(const object& obj, std::string_view key) {
+    auto s = String(obj, key, 0, SIZE_MAX);
+    if (!s) return std::nullopt;
+    auto d = ParseDate(*s);
+    if (!d) Fail(std::string(key) + ": must be a real date YYYY-MM-DD with year 2000-2100");
+    return d;
+  }
+
+ private:
+  bool failed_ = false;
+  std::string detail_;
+};
+
+
+}  // namespace
+
+std::string_view RejectReasonName(RejectReason r) { return kReasonNames[static_cast<size_t>(r)]; }
+
+struct Decoder::Impl {
+  simdjson::dom::parser parser;
+  std::vector<char> buffer;
+
+  DecodeResult Decode(std::optional<std::string_view> key, std::optional<std::string_view> value);
+  static std::optional<EventData> DecodeData(EventType type, const object& data, Checker& check);
+};
+
+Decoder::Decoder() : impl_(std::make_unique<Impl>()) {}
+Decoder::~Decoder() = default;
+
+DecodeResult Decoder::Decode(std::optional<std::string_view> key,
+                             std::optional<std::string_view> value) {
+  return impl_->Decode(key, value);
+}
+
+DecodeResult Decoder::Impl::Decode(std::optional<std::string_view> key,
+                                   std::optional<std::string_view> value) {
+  auto reject = [](RejectReason r, std::string detail,
+                   std::optional<EventType> type = std::nullopt) -> DecodeResult {
+    return Rejection{r, std::move(detail), type};
+  };
+
+  if (value && value->size() > kMaxEventBytes) {
+    return reject(RejectReason::kTooLarge, "value is " + std::to_string(value->size()) +
+                                               " bytes; the limit is 65536");
+  }
+  if (!value || value->empty()) return reject(RejectReason::kMalformedJson, "value is null or empty");
+
+  // simdjson reads up to SIMDJSON_PADDING bytes past the end: copy into a padded buffer.
+  if (buffer.size() < value->size() + simdjson::SIMDJSON_PADDING) {
+    buffer.resize(std::max<size_t>(value->size() + simdjson::SIMDJSON_PADDING, 4096));
+  }
+  std::memcpy(buffer.data(), value->data(), value->size());
+  std::memset(buffer.data() + value->size(), 0, simdjson::SIMDJSON_PADDING);
+  element root;
+  if (auto err = parser.parse(buffer.data(), value->size(), false).get(root); err) {
+    return reject(RejectReason::kMalformedJson,
+                  std::string("not valid JSON: ") + simdjson::error_message(err));
+  }
+  object env;
+  if (root.get_object().get(env) != simdjson::SUCCESS) {
+    return reject(RejectReason::kMalformedJson, "the JSON value is not an object");
+  }
+
+  // Envelope (CloudEvents 1.0, structured mode).
+  Checker envelope;
+  Event event;
+  if (auto v = envelope.String(env, "specversion", 0, SIZE_MAX); v && *v != "1.0") {
+    envelope.Fail("specversion: must be \"1.0\"");
+  }
+  if (auto v = envelope.String(env, "id", 1, 128)) event.envelope.id = std::string(*v);
+  if (auto v = envelope.String(env, "source", 0, SIZE_MAX)) {
+    constexpr std::string_view kPrefix = "/agencies/";
+    if (v->substr(0, kPrefix.size()) != kPrefix || !IsAgencyCode(v->substr(kPrefix.size()))) {
+      envelope.Fail("source: must be \"/agencies/<code>\" with <code> matching [A-Za-z0-9_-]{1,32}");
+    } else {
+      event.envelope.source = std::string(v->substr(kPrefix.size()));
+    }
+  }
+  std::optional<std::string_view> type_str = envelope.String(env, "type", 0, SIZE_MAX);
+  std::optional<std::string_view> subject = envelope.String(env, "subject", 0, SIZE_MAX);
+  if (auto v = envelope.String(env, "time", 0, SIZE_MAX)) {
+    if (auto t = ParseRfc3339(*v)) {
+      event.envelope.time = *t;
+    } else {
+      envelope.Fail("time: must be RFC 3339 with an offset (Z or +hh:mm), year 2000-2100");
+    }
+  }
+  if (Field f = Get(env, "datacontenttype"); f.present) {
+    std::string_view s;
+    if (f.value.get_string().get(s) != simdjson::SUCCESS || s != "application/json") {
+      envelope.Fail("datacontenttype: if present, must be \"application/json\"");
+    }
+  }
+  object data;
+  if (Field f = Get(env, "data"); !f.present) {
+    envelope.Fail("data: required object is missing or null");
+  } else if (f.value.get_object().get(data) != simdjson::SUCCESS) {
+    envelope.Fail("data: must be a JSON object");
+  }
+
+  std::optional<EventType> type = type_str ? ParseEventType(*type_str) : std::nullopt;
+  if (envelope.failed()) return reject(RejectReason::kInvalidEnvelope, envelope.detail(), type);
+  if (!type || !Supported(*type)) {
+    return reject(RejectReason::kUnknownType,
+                  "type: not an event type of contract v1 handled by this version");
+  }
+  event.envelope.type = *type;
+
+  // NIP fields: the subject, then the type's NIP-valued data fields that are strings.
+  std::string why;
+  if (auto nip = ParseNip(*subject, &why)) {
+    event.envelope.subject = *nip;
+  } else {
+    return reject(RejectReason::kInvalidNip, "subject: " + why, type);
+  }
+  if (*type == EventType::kEmployeeUpserted) {
+    std::string_view s;
+    if (Field f = Get(data, "supervisor");
+        f.present && f.value.get_string().get(s) == simdjson::SUCCESS && !ParseNip(s, &why)) {
+      return reject(RejectReason::kInvalidNip, "data.supervisor: " + why, type);
+    }
+  }
+
+  if (key && *key != *subject) {
+    return reject(RejectReason::kKeyMismatch, "the Kafka key differs from subject", type);
+  }
+
+  Checker check;
+  std::optional<EventData> d = DecodeData(*type, data, check);
+  if (check.failed() || !d) return reject(RejectReason::kInvalidData, "data." + check.detail(), type);
+  event.data = std::move(*d);
+  return event;
+}
+
+std::optional<EventData> Decoder::Impl::DecodeData(EventType type, const object& data,
+                                                   Checker& check) {
+  switch (type) {
+    case EventType::kEmployeeUpserted: {
+      EmployeeUpserted u;
+      if (auto v = check.String(data, "agency", 0, SIZE_MAX)) {
+        if (!IsAgencyCode(*v)) check.Fail("agency: must match [A-Za-z0-9_-]{1,32}");
+        u.agency = std::string(*v);
+      }
+      if (auto v = check.String(data, "unit", 1, 64)) u.unit = std::string(*v);
+      if (auto v = check.Enum<TimeZone>(data, "tz", ParseTimeZone,
+                                        "Asia/Jakarta, Asia/Pontianak, Asia/Makassar, Asia/Jayapura")) {
+        u.tz = *v;
+      }
+      if (auto v = check.Enum<Position>(data, "position", ParsePosition,
+                                        "jpt, administrator, pengawas, pelaksana, fungsional")) {
+        u.position = *v;
+      }
+      if (auto v = check.Enum<Employment>(data, "employment", ParseEmployment, "pns, pppk")) {
+        u.employment = *v;
+      }
+      if (Field f = Get(data, "supervisor"); f.present) {
+        std::string_view s;
+        if (f.value.get_string().get(s) != simdjson::SUCCESS) {
+          check.Fail("supervisor: must be a NIP string or null");
+        } else {
+          u.supervisor = ParseNip(s);  // validity was checked as invalid_nip already
+        }
+      } else if (!IsNull(data, "supervisor")) {
+        check.Fail("supervisor: required (a NIP string or null)");
+      }
+      if (auto v = check.String(data, "status", 0, SIZE_MAX)) {
+        if (*v == "active") {
+          u.active = true;
+        } else if (*v == "inactive") {
+          u.active = false;
+        } else {
+          check.Fail("status: must be one of active, inactive");
+        }
+      }
+      return u;
+    }
+    case EventType::kTrainingCompleted: {
+      TrainingCompleted t;
+      if (auto v = check.String(data, "course", 1, 128)) t.course = std::string(*v);
+      if (auto v = check.DateField(data, "completed_on")) t.completed_on = *v;
+      if (auto v = check.Integer(data, "minutes", 1, 100000)) t.minutes = static_cast<int32_t>(*v);
+      if (auto v = check.Enum<TrainingMode>(data, "mode", ParseTrainingMode, "klasikal, nonklasikal")) {
+        t.mode = *v;
+      }
+      return t;
+    }
+    case EventType::kActivityLogged: {
+      ActivityLogged a;
+      if (auto v = check.DateField(data, "date")) a.date = *v;
+      if (auto v = check.Integer(data, "minutes", 1, 1440)) a.minutes = static_cast<int32_t>(*v);
+      if (auto v = check.Enum<ActivityCategory>(data, "category", ParseActivityCategory,
+                                                "administrative, substantive")) {
+        a.category = *v;
+      }
+      return a;
+    }
+    default:
+      check.Fail("type is not decoded by this version");
+      return std::nullopt;
+  }
+}
+
+}  // namespace kinerja::ingest

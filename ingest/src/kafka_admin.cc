@@ -1,0 +1,63 @@
+#include "ingest/kafka.h"
+#include "kafka_common.h"
+
+namespace kinerja::ingest {
+
+Status CreateTopics(const std::string& brokers, const std::vector<TopicSpec>& topics,
+                    std::chrono::milliseconds timeout) {
+  if (topics.empty()) return Status::OK();
+  rd_kafka_conf_t* conf = rd_kafka_conf_new();
+  if (Status st = internal::SetAll(conf, {{"bootstrap.servers", brokers}}); !st.ok()) {
+    rd_kafka_conf_destroy(conf);
+    return st;
+  }
+  char errstr[512];
+  rd_kafka_t* rk = rd_kafka_new(RD_KAFKA_PRODUCER, conf, errstr, sizeof errstr);
+  if (!rk) {
+    rd_kafka_conf_destroy(conf);
+    return Status::InvalidArgument(std::string("Kafka admin client: ") + errstr);
+  }
+  std::vector<rd_kafka_NewTopic_t*> new_topics;
+  Status result;
+  for (const auto& t : topics) {
+    rd_kafka_NewTopic_t* nt = rd_kafka_NewTopic_new(t.name.c_str(), t.partitions,
+                                                    t.replication_factor, errstr, sizeof errstr);
+    if (!nt) {
+      result = Status::InvalidArgument("topic " + t.name + ": " + errstr);
+      break;
+    }
+    new_topics.push_back(nt);
+  }
+  if (result.ok()) {
+    rd_kafka_queue_t* queue = rd_kafka_queue_new(rk);
+    rd_kafka_AdminOptions_t* opts = rd_kafka_AdminOptions_new(rk, RD_KAFKA_ADMIN_OP_CREATETOPICS);
+    rd_kafka_AdminOptions_set_operation_timeout(opts, static_cast<int>(timeout.count()), errstr, sizeof errstr);
+    rd_kafka_CreateTopics(rk, new_topics.data(), new_topics.size(), opts, queue);
+    rd_kafka_event_t* ev = rd_kafka_queue_poll(queue, static_cast<int>(timeout.count()) + 1000);
+    if (!ev) {
+      result = Status::Unavailable("creating topics: no answer from " + brokers);
+    } else if (rd_kafka_event_error(ev)) {
+      result = Status::Unavailable(std::string("creating topics: ") + rd_kafka_event_error_string(ev));
+    } else {
+      size_t n = 0;
+      const rd_kafka_topic_result_t** res =
+          rd_kafka_CreateTopics_result_topics(rd_kafka_event_CreateTopics_result(ev), &n);
+      for (size_t i = 0; i < n && result.ok(); ++i) {
+        rd_kafka_resp_err_t err = rd_kafka_topic_result_error(res[i]);
+        if (err && err != RD_KAFKA_RESP_ERR_TOPIC_ALREADY_EXISTS) {
+          const char* msg = rd_kafka_topic_result_error_string(res[i]);
+          result = Status::Unavailable(std::string("topic ") + rd_kafka_topic_result_name(res[i]) +
+                                       ": " + (msg ? msg : rd_kafka_err2str(err)));
+        }
+      }
+    }
+    if (ev) rd_kafka_event_destroy(ev);
+    rd_kafka_AdminOptions_destroy(opts);
+    rd_kafka_queue_destroy(queue);
+  }
+  for (auto* nt : new_topics) rd_kafka_NewTopic_destroy(nt);
+  rd_kafka_destroy(rk);
+  return result;
+}
+
+}  // namespace kinerja::ingest

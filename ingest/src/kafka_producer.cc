@@ -1,0 +1,147 @@
+#include <atomic>
+#include <mutex>
+
+#include "ingest/kafka.h"
+#include "kafka_common.h"
+
+namespace kinerja::ingest {
+
+struct KafkaProducer::Impl {
+  rd_kafka_t* rk = nullptr;
+  std::atomic<uint64_t> delivered{0};
+  std::atomic<uint64_t> failed{0};
+  std::atomic<uint64_t> failed_since_flush{0};
+  std::mutex mu;
+  std::string last_error;
+  uint64_t sent = 0;
+};
+
+namespace {
+
+void DeliveryCb(rd_kafka_t*, const rd_kafka_message_t* m, void* opaque) {
+  auto* impl = static_cast<KafkaProducer::Impl*>(opaque);
+  if (m->err) {
+    impl->failed++;
+    impl->failed_since_flush++;
+    std::lock_guard lock(impl->mu);
+    impl->last_error = rd_kafka_err2str(m->err);
+  } else {
+    impl->delivered++;
+  }
+}
+
+}  // namespace
+
+KafkaProducer::KafkaProducer(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+
+KafkaProducer::~KafkaProducer() {
+  if (impl_->rk) {
+    rd_kafka_flush(impl_->rk, 10000);
+    rd_kafka_destroy(impl_->rk);
+  }
+}
+
+Result<std::unique_ptr<KafkaProducer>> KafkaProducer::Create(const KafkaProducerOptions& options) {
+  if (options.brokers.empty()) return Status::InvalidArgument("brokers: must not be empty");
+  auto impl = std::make_unique<Impl>();
+  rd_kafka_conf_t* conf = rd_kafka_conf_new();
+  const KafkaProperties defaults = {
+      {"bootstrap.servers", options.brokers},
+      {"client.id", options.client_id},
+      {"enable.idempotence", "true"},
+      {"acks", "all"},
+      {"linger.ms", "5"},
+      {"batch.num.messages", "10000"},
+      {"compression.type", "lz4"},
+      {"queue.buffering.max.messages", "1000000"},
+      {"queue.buffering.max.kbytes", "1048576"},
+  };
+  if (Status st = internal::SetAll(conf, internal::Merge(defaults, options.extra)); !st.ok()) {
+    rd_kafka_conf_destroy(conf);
+    return st;
+  }
+  rd_kafka_conf_set_opaque(conf, impl.get());
+  rd_kafka_conf_set_dr_msg_cb(conf, DeliveryCb);
+  char errstr[512];
+  impl->rk = rd_kafka_new(RD_KAFKA_PRODUCER, conf, errstr, sizeof errstr);
+  if (!impl->rk) {
+    rd_kafka_conf_destroy(conf);
+    return Status::InvalidArgument(std::string("Kafka producer: ") + errstr);
+  }
+  return std::unique_ptr<KafkaProducer>(new KafkaProducer(std::move(impl)));
+}
+
+Status KafkaProducer::Send(std::string_view topic, std::optional<std::string_view> key,
+                           std::optional<std::string_view> value,
+                           const std::vector<Header>& headers, int64_t timestamp_ms,
+                           int32_t partition) {
+  const std::string topic_name(topic);
+  // The RD_KAFKA_V_* macros do not parenthesise their arguments: compute them first.
+  void* key_ptr = key ? const_cast<char*>(key->data()) : nullptr;
+  const size_t key_len = key ? key->size() : 0;
+  void* value_ptr = value ? const_cast<char*>(value->data()) : nullptr;
+  const size_t value_len = value ? value->size() : 0;
+  const int32_t target = partition == -1 ? RD_KAFKA_PARTITION_UA : partition;
+  for (;;) {
+    rd_kafka_headers_t* hdrs = nullptr;
+    if (!headers.empty()) {
+      hdrs = rd_kafka_headers_new(headers.size());
+      for (const auto& h : headers) {
+        rd_kafka_header_add(hdrs, h.name.data(), static_cast<ssize_t>(h.name.size()), h.value.data(),
+                            static_cast<ssize_t>(h.value.size()));
+      }
+    }
+    // librdkafka's varargs macros expand to C-style casts.
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wold-style-cast"
+    rd_kafka_resp_err_t err = rd_kafka_producev(
+        impl_->rk, RD_KAFKA_V_TOPIC(topic_name.c_str()), RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY),
+        RD_KAFKA_V_PARTITION(target), RD_KAFKA_V_KEY(key_ptr, key_len),
+        RD_KAFKA_V_VALUE(value_ptr, value_len),
+        RD_KAFKA_V_TIMESTAMP(timestamp_ms), RD_KAFKA_V_HEADERS(hdrs), RD_KAFKA_V_END);
+#pragma GCC diagnostic pop
+    if (err == RD_KAFKA_RESP_ERR_NO_ERROR) break;
+    if (hdrs) rd_kafka_headers_destroy(hdrs);  // not taken over on failure
+    if (err != RD_KAFKA_RESP_ERR__QUEUE_FULL) {
+      return Status::Unavailable(std::string("produce: ") + rd_kafka_err2str(err));
+    }
+    rd_kafka_poll(impl_->rk, 50);  // serve delivery reports to make room
+  }
+  if (++impl_->sent % 1024 == 0) rd_kafka_poll(impl_->rk, 0);
+  return Status::OK();
+}
+
+Status KafkaProducer::Flush(std::chrono::milliseconds timeout) {
+  rd_kafka_resp_err_t err = rd_kafka_flush(impl_->rk, static_cast<int>(timeout.count()));
+  if (err) return Status::Unavailable(std::string("flush: ") + rd_kafka_err2str(err));
+  const uint64_t failed = impl_->failed_since_flush.exchange(0);
+  if (failed > 0) {
+    std::lock_guard lock(impl_->mu);
+    return Status::Unavailable(std::to_string(failed) + " message(s) not delivered: " + impl_->last_error);
+  }
+  return Status::OK();
+}
+
+uint64_t KafkaProducer::delivered() const { return impl_->delivered; }
+uint64_t KafkaProducer::failed() const { return impl_->failed; }
+
+KafkaDeadLetterSink::KafkaDeadLetterSink(KafkaProducer* producer, std::string dlq_topic,
+                                         std::string source_topic)
+    : producer_(producer), dlq_topic_(std::move(dlq_topic)), source_topic_(std::move(source_topic)) {}
+
+Status KafkaDeadLetterSink::Send(const Message& message, std::string_view reason,
+                                 std::string_view detail) {
+  std::vector<Header> headers = {
+      {"kinerja.reason", std::string(reason)},
+      {"kinerja.detail", std::string(detail)},
+      {"kinerja.source.topic", source_topic_},
+      {"kinerja.source.partition", std::to_string(message.partition)},
+      {"kinerja.source.offset", std::to_string(message.offset)},
+  };
+  return producer_->Send(dlq_topic_, message.key, message.value, headers,
+                         message.timestamp_ms > 0 ? message.timestamp_ms : 0);
+}
+
+Status KafkaDeadLetterSink::Flush(std::chrono::milliseconds timeout) { return producer_->Flush(timeout); }
+
+}  // namespace kinerja::ingest

@@ -1,0 +1,229 @@
+#include <cstring>
+#include <iostream>
+#include <set>
+
+#include "ingest/kafka.h"
+#include "kafka_common.h"
+
+namespace kinerja::ingest {
+
+struct KafkaSource::Impl {
+  rd_kafka_t* rk = nullptr;
+  rd_kafka_queue_t* queue = nullptr;
+  std::string topic;
+  PartitionListener* listener = nullptr;
+  Status fatal;
+  std::vector<rd_kafka_message_t*> held;  // the last Poll's messages, freed by the next Poll
+  std::vector<rd_kafka_message_t*> scratch;
+  bool closed = false;
+
+  void ReleaseHeld() {
+    for (auto* m : held) rd_kafka_message_destroy(m);
+    held.clear();
+  }
+
+  static std::vector<int32_t> Partitions(const rd_kafka_topic_partition_list_t* parts) {
+    std::vector<int32_t> ps;
+    for (int i = 0; i < parts->cnt; ++i) ps.push_back(parts->elems[i].partition);
+    return ps;
+  }
+
+  void OnRebalance(rd_kafka_resp_err_t err, rd_kafka_topic_partition_list_t* parts) {
+    const bool cooperative = std::strcmp(rd_kafka_rebalance_protocol(rk), "COOPERATIVE") == 0;
+    rd_kafka_error_t* error = nullptr;
+    if (err == RD_KAFKA_RESP_ERR__ASSIGN_PARTITIONS) {
+      auto offsets = listener ? listener->OnAssigned(Partitions(parts))
+                              : Result<std::vector<std::optional<int64_t>>>(
+                                    Status::Internal("no partition listener"));
+      if (!offsets.ok()) {
+        if (fatal.ok()) fatal = offsets.status();
+        return;  // Poll reports the error; the process leaves the group.
+      }
+      for (int i = 0; i < parts->cnt; ++i) {
+        parts->elems[i].offset = offsets.value()[static_cast<size_t>(i)].value_or(RD_KAFKA_OFFSET_BEGINNING);
+      }
+      if (cooperative) {
+        error = rd_kafka_incremental_assign(rk, parts);
+      } else {
+        rd_kafka_assign(rk, parts);
+      }
+    } else {
+      if (listener) {
+        Status st = listener->OnRevoked(Partitions(parts));
+        if (!st.ok() && fatal.ok()) fatal = st;
+      }
+      if (cooperative) {
+        error = rd_kafka_incremental_unassign(rk, parts);
+      } else {
+        rd_kafka_assign(rk, nullptr);
+      }
+    }
+    if (error) {
+      if (fatal.ok()) fatal = Status::Unavailable(std::string("assignment: ") + rd_kafka_error_string(error));
+      rd_kafka_error_destroy(error);
+    }
+  }
+};
+
+namespace {
+
+void RebalanceCb(rd_kafka_t*, rd_kafka_resp_err_t err, rd_kafka_topic_partition_list_t* parts,
+                 void* opaque) {
+  static_cast<KafkaSource::Impl*>(opaque)->OnRebalance(err, parts);
+}
+
+void ErrorCb(rd_kafka_t* rk, int err, const char* reason, void* opaque) {
+  auto* impl = static_cast<KafkaSource::Impl*>(opaque);
+  if (err == RD_KAFKA_RESP_ERR__FATAL) {
+    char buf[512];
+    rd_kafka_fatal_error(rk, buf, sizeof buf);
+    if (impl->fatal.ok()) impl->fatal = Status::Unavailable(std::string("Kafka fatal error: ") + buf);
+    return;
+  }
+  // Transient (e.g. a broker is down): librdkafka retries by itself.
+  std::cerr << "kinerja: kafka: " << rd_kafka_err2str(static_cast<rd_kafka_resp_err_t>(err)) << ": "
+            << reason << "\n";
+}
+
+}  // namespace
+
+KafkaSource::KafkaSource(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+
+KafkaSource::~KafkaSource() {
+  impl_->ReleaseHeld();
+  if (impl_->queue) rd_kafka_queue_destroy(impl_->queue);
+  if (impl_->rk) {
+    if (!impl_->closed) rd_kafka_consumer_close(impl_->rk);
+    rd_kafka_destroy(impl_->rk);
+  }
+}
+
+Result<std::unique_ptr<KafkaSource>> KafkaSource::Create(const KafkaSourceOptions& options) {
+  if (options.brokers.empty()) return Status::InvalidArgument("brokers: must not be empty");
+  if (options.topic.empty()) return Status::InvalidArgument("topic: must not be empty");
+  auto impl = std::make_unique<Impl>();
+  impl->topic = options.topic;
+  rd_kafka_conf_t* conf = rd_kafka_conf_new();
+  const KafkaProperties defaults = {
+      {"bootstrap.servers", options.brokers},
+      {"group.id", options.group_id},
+      {"client.id", options.client_id},
+      {"partition.assignment.strategy", "cooperative-sticky"},
+      {"enable.auto.commit", "false"},
+      {"enable.auto.offset.store", "false"},
+      {"auto.offset.reset", "earliest"},
+      // Prefetch generously: with librdkafka's defaults the pipeline stalls on fetches
+      // (design/platform.md). Bounded in bytes for the whole consumer queue.
+      {"queued.max.messages.kbytes", "262144"},
+      {"queued.min.messages", "1000000"},
+      {"fetch.wait.max.ms", "100"},
+  };
+  if (Status st = internal::SetAll(conf, internal::Merge(defaults, options.extra)); !st.ok()) {
+    rd_kafka_conf_destroy(conf);
+    return st;
+  }
+  rd_kafka_conf_set_opaque(conf, impl.get());
+  rd_kafka_conf_set_rebalance_cb(conf, RebalanceCb);
+  rd_kafka_conf_set_error_cb(conf, ErrorCb);
+  char errstr[512];
+  impl->rk = rd_kafka_new(RD_KAFKA_CONSUMER, conf, errstr, sizeof errstr);
+  if (!impl->rk) {
+    rd_kafka_conf_destroy(conf);
+    return Status::InvalidArgument(std::string("Kafka consumer: ") + errstr);
+  }
+  rd_kafka_poll_set_consumer(impl->rk);
+  impl->queue = rd_kafka_queue_get_consumer(impl->rk);
+  rd_kafka_topic_partition_list_t* sub = rd_kafka_topic_partition_list_new(1);
+  rd_kafka_topic_partition_list_add(sub, options.topic.c_str(), RD_KAFKA_PARTITION_UA);
+  rd_kafka_resp_err_t err = rd_kafka_subscribe(impl->rk, sub);
+  rd_kafka_topic_partition_list_destroy(sub);
+  if (err) return Status::Unavailable(std::string("subscribe: ") + rd_kafka_err2str(err));
+  return std::unique_ptr<KafkaSource>(new KafkaSource(std::move(impl)));
+}
+
+void KafkaSource::SetListener(PartitionListener* listener) { impl_->listener = listener; }
+
+Status KafkaSource::Poll(std::vector<Message>* out, size_t max, std::chrono::milliseconds timeout) {
+  impl_->ReleaseHeld();
+  if (!impl_->fatal.ok()) return impl_->fatal;
+  impl_->scratch.resize(max);
+  const ssize_t n = rd_kafka_consume_batch_queue(impl_->queue, static_cast<int>(timeout.count()),
+                                                 impl_->scratch.data(), max);
+  if (n < 0) return Status::Unavailable(std::string("consume: ") + rd_kafka_err2str(rd_kafka_last_error()));
+  for (ssize_t i = 0; i < n; ++i) {
+    rd_kafka_message_t* m = impl_->scratch[static_cast<size_t>(i)];
+    impl_->held.push_back(m);
+    if (m->err) {
+      if (m->err != RD_KAFKA_RESP_ERR__PARTITION_EOF) {
+        std::cerr << "kinerja: kafka consume: " << rd_kafka_message_errstr(m) << "\n";
+      }
+      continue;
+    }
+    Message msg;
+    msg.partition = m->partition;
+    msg.offset = m->offset;
+    rd_kafka_timestamp_type_t tstype;
+    msg.timestamp_ms = rd_kafka_message_timestamp(m, &tstype);
+    if (m->key) msg.key = std::string_view(static_cast<const char*>(m->key), m->key_len);
+    if (m->payload) msg.value = std::string_view(static_cast<const char*>(m->payload), m->len);
+    out->push_back(msg);
+  }
+  return impl_->fatal;
+}
+
+void KafkaSource::ReportProgress(const std::vector<PartitionOffset>& offsets) {
+  if (offsets.empty()) return;
+  rd_kafka_topic_partition_list_t* list =
+      rd_kafka_topic_partition_list_new(static_cast<int>(offsets.size()));
+  for (const auto& po : offsets) {
+    rd_kafka_topic_partition_list_add(list, impl_->topic.c_str(), po.partition)->offset = po.offset;
+  }
+  // Asynchronous and best effort: the truth is in Kinerja's store.
+  rd_kafka_commit(impl_->rk, list, 1);
+  rd_kafka_topic_partition_list_destroy(list);
+}
+
+std::optional<int64_t> KafkaSource::HighWatermark(int32_t partition) {
+  int64_t lo = 0, hi = 0;
+  if (rd_kafka_get_watermark_offsets(impl_->rk, impl_->topic.c_str(), partition, &lo, &hi) ||
+      hi < 0) {
+    return std::nullopt;
+  }
+  return hi;
+}
+
+Result<std::vector<int64_t>> KafkaSource::QueryEndOffsets(std::chrono::milliseconds timeout) {
+  rd_kafka_topic_t* rkt = rd_kafka_topic_new(impl_->rk, impl_->topic.c_str(), nullptr);
+  const rd_kafka_metadata_t* md = nullptr;
+  rd_kafka_resp_err_t err = rd_kafka_metadata(impl_->rk, 0, rkt, &md, static_cast<int>(timeout.count()));
+  rd_kafka_topic_destroy(rkt);
+  if (err) return Status::Unavailable(std::string("metadata: ") + rd_kafka_err2str(err));
+  int partitions = 0;
+  if (md->topic_cnt == 1 && !md->topics[0].err) partitions = md->topics[0].partition_cnt;
+  rd_kafka_metadata_destroy(md);
+  if (partitions == 0) return Status::NotFound("topic " + impl_->topic + " does not exist");
+  rd_kafka_topic_partition_list_t* list = rd_kafka_topic_partition_list_new(partitions);
+  for (int p = 0; p < partitions; ++p) {
+    rd_kafka_topic_partition_list_add(list, impl_->topic.c_str(), p)->offset = RD_KAFKA_OFFSET_END;
+  }
+  err = rd_kafka_offsets_for_times(impl_->rk, list, static_cast<int>(timeout.count()));
+  std::vector<int64_t> ends(static_cast<size_t>(partitions), 0);
+  for (int i = 0; i < list->cnt && !err; ++i) {
+    if (list->elems[i].err) err = list->elems[i].err;
+    ends[static_cast<size_t>(list->elems[i].partition)] = list->elems[i].offset;
+  }
+  rd_kafka_topic_partition_list_destroy(list);
+  if (err) return Status::Unavailable(std::string("end offsets: ") + rd_kafka_err2str(err));
+  return ends;
+}
+
+Status KafkaSource::Close() {
+  impl_->ReleaseHeld();
+  if (impl_->closed) return Status::OK();
+  impl_->closed = true;
+  rd_kafka_resp_err_t err = rd_kafka_consumer_close(impl_->rk);
+  if (err) return Status::Unavailable(std::string("leaving the group: ") + rd_kafka_err2str(err));
+  return impl_->fatal;
+}
+
+}  // namespace kinerja::ingest

@@ -1,0 +1,82 @@
+// The consume -> decode -> apply -> commit loop (architecture.md). Single-threaded: rebalance
+// callbacks run inside EventSource::Poll, between batches, when nothing is pending.
+//
+// Exactly-once effect: a batch's employee states, counter values and next offsets go to the
+// StateStore in one atomic Commit; on assignment each partition resumes at its stored offset,
+// and a message below that offset is never applied again.
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <memory>
+#include <mutex>
+#include <unordered_map>
+
+#include "ingest/decoder.h"
+#include "ingest/source.h"
+#include "pipeline/probe.h"
+#include "processors/employee.h"
+#include "processors/kpi.h"
+#include "storage/state_store.h"
+
+namespace kinerja::pipeline {
+
+struct PipelineOptions {
+  size_t max_batch_messages = 50000;
+  std::chrono::milliseconds poll_timeout{100};
+  int64_t dedup_window_ms = 7LL * 24 * 3600 * 1000;  // events.md rule 2
+  std::chrono::milliseconds dlq_flush_timeout{30000};
+  // Replay mode: stop once every partition has reached the end offset it had at start.
+  bool stop_at_end = false;
+};
+
+// The committed KPI counters of every owned partition, summed.
+struct KpiSnapshot {
+  processors::KpiTable counters;
+  MonthIndex newest_month = processors::kNoMonth;
+};
+
+class Pipeline : public ingest::PartitionListener {
+ public:
+  Pipeline(PipelineOptions options, ingest::EventSource* source, ingest::DeadLetterSink* dlq,
+           storage::StateStore* store, Probe* probe);
+  ~Pipeline() override;
+
+  // Runs until `stop` becomes true (then finishes the batch in hand and commits), until replay
+  // reaches the end (stop_at_end), or until a fatal error (returned).
+  Status Run(const std::atomic<bool>& stop);
+  // Processes at most one batch (for tests). Sets *idle when nothing was consumed.
+  Status RunOnce(bool* idle = nullptr);
+
+  // Thread-safe: the committed counters, for /metrics.
+  KpiSnapshot Snapshot() const;
+
+  Result<std::vector<std::optional<int64_t>>> OnAssigned(const std::vector<int32_t>& partitions) override;
+  Status OnRevoked(const std::vector<int32_t>& partitions) override;
+
+ private:
+  struct Partition;
+  struct Batch;
+
+  Status ProcessMessage(const ingest::Message& m, Batch& batch);
+  Status CommitBatch(Batch& batch);
+  Result<processors::EmployeeState*> LoadEmployee(Partition& part, int32_t partition, Nip nip);
+  bool ReachedEnd() const;
+  void PublishTotals(const processors::KpiTable& delta, int sign, MonthIndex newest);
+
+  PipelineOptions options_;
+  ingest::EventSource* source_;
+  ingest::DeadLetterSink* dlq_;
+  storage::StateStore* store_;
+  Probe* probe_;
+  ingest::Decoder decoder_;
+  std::unordered_map<int32_t, std::unique_ptr<Partition>> partitions_;
+  std::vector<ingest::Message> messages_;
+  std::vector<int64_t> end_offsets_;  // replay target, when stop_at_end
+
+  mutable std::mutex totals_mu_;
+  processors::KpiTable totals_;                       // guarded by totals_mu_
+  std::unordered_map<int32_t, MonthIndex> newest_;    // guarded by totals_mu_
+};
+
+}  // namespace kinerja::pipeline

@@ -1,0 +1,48 @@
+// What the pipeline reports about itself. export/ implements it with Prometheus metrics; tests
+// use a recording twin. Domain code never touches a metrics registry (Redpanda's "probe").
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <optional>
+
+#include "core/event.h"
+#include "ingest/decoder.h"
+
+namespace kinerja::pipeline {
+
+enum class Outcome : uint8_t { kApplied, kDuplicate, kDeadLettered };
+inline constexpr size_t kOutcomeCount = 3;
+
+// Counts of one committed batch. Index kEventTypeCount of `events` is "unknown type".
+struct BatchCounts {
+  std::array<std::array<uint64_t, kOutcomeCount>, kEventTypeCount + 1> events{};
+  std::array<uint64_t, ingest::kRejectReasonCount> dead_letters{};
+  uint64_t total() const {
+    uint64_t n = 0;
+    for (const auto& t : events)
+      for (uint64_t c : t) n += c;
+    return n;
+  }
+};
+
+class Probe {
+ public:
+  virtual ~Probe() = default;
+  // After a batch's state is durably committed.
+  virtual void BatchCommitted(const BatchCounts& counts, double commit_seconds,
+                              int64_t commit_unix_ms) = 0;
+  virtual void PartitionLag(int32_t partition, std::optional<int64_t> lag) = 0;  // nullopt: gone
+  virtual void Assignment(size_t owned_partitions, bool changed) = 0;
+  virtual void StateSize(uint64_t bytes) = 0;
+};
+
+class NullProbe : public Probe {
+ public:
+  void BatchCommitted(const BatchCounts&, double, int64_t) override {}
+  void PartitionLag(int32_t, std::optional<int64_t>) override {}
+  void Assignment(size_t, bool) override {}
+  void StateSize(uint64_t) override {}
+};
+
+}  // namespace kinerja::pipeline

@@ -1,0 +1,247 @@
+#include "pipeline/pipeline.h"
+
+#include <algorithm>
+#include <unordered_set>
+
+#include "processors/codec.h"
+
+namespace kinerja::pipeline {
+
+using processors::EmployeeState;
+using processors::KpiTable;
+
+struct Pipeline::Partition {
+  std::optional<int64_t> committed_offset;  // next offset durable in the store
+  int64_t next_offset = 0;                   // next offset to apply (ahead while a batch runs)
+  KpiTable counters;                         // committed counters of this partition
+  MonthIndex newest_month = processors::kNoMonth;
+  std::unordered_map<Nip, EmployeeState> employees;  // states read so far (a cache of the store)
+};
+
+struct Pipeline::Batch {
+  BatchCounts counts;
+  std::unordered_map<int32_t, KpiTable> deltas;
+  std::unordered_map<int32_t, std::unordered_set<Nip>> dirty;
+  std::unordered_map<int32_t, int64_t> next_offsets;
+  std::unordered_map<int32_t, MonthIndex> newest;
+  bool dead_lettered = false;
+};
+
+namespace {
+
+int64_t NowUnixMs() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+}  // namespace
+
+Pipeline::Pipeline(PipelineOptions options, ingest::EventSource* source, ingest::DeadLetterSink* dlq,
+                   storage::StateStore* store, Probe* probe)
+    : options_(options), source_(source), dlq_(dlq), store_(store), probe_(probe) {
+  source_->SetListener(this);
+}
+
+Pipeline::~Pipeline() { source_->SetListener(nullptr); }
+
+Status Pipeline::Run(const std::atomic<bool>& stop) {
+  if (options_.stop_at_end) {
+    auto ends = source_->QueryEndOffsets(std::chrono::seconds(30));
+    if (!ends.ok()) return ends.status();
+    end_offsets_ = std::move(ends.value());
+  }
+  Status result;
+  while (!stop.load()) {
+    if (options_.stop_at_end && ReachedEnd()) break;
+    result = RunOnce();
+    if (!result.ok()) break;
+  }
+  // Leave the group: every partition is revoked (nothing is pending after a RunOnce).
+  Status closed = source_->Close();
+  return result.ok() ? closed : result;
+}
+
+bool Pipeline::ReachedEnd() const {
+  for (size_t p = 0; p < end_offsets_.size(); ++p) {
+    if (end_offsets_[p] <= 0) continue;
+    auto it = partitions_.find(static_cast<int32_t>(p));
+    if (it == partitions_.end() || it->second->committed_offset.value_or(0) < end_offsets_[p]) {
+      return false;
+    }
+  }
+  return true;
+}
+
+Status Pipeline::RunOnce(bool* idle) {
+  messages_.clear();
+  KINERJA_RETURN_IF_ERROR(source_->Poll(&messages_, options_.max_batch_messages, options_.poll_timeout));
+  if (idle) *idle = messages_.empty();
+  Batch batch;
+  for (const auto& m : messages_) KINERJA_RETURN_IF_ERROR(ProcessMessage(m, batch));
+  return CommitBatch(batch);
+}
+
+Result<EmployeeState*> Pipeline::LoadEmployee(Partition& part, int32_t partition, Nip nip) {
+  auto it = part.employees.find(nip);
+  if (it != part.employees.end()) return &it->second;
+  EmployeeState state;
+  auto stored = store_->GetEntity(partition, processors::EmployeeKey(nip));
+  if (!stored.ok()) return stored.status();
+  if (stored.value()) KINERJA_RETURN_IF_ERROR(processors::DecodeEmployee(*stored.value(), &state));
+  return &part.employees.emplace(nip, std::move(state)).first->second;
+}
+
+Status Pipeline::ProcessMessage(const ingest::Message& m, Batch& batch) {
+  auto pit = partitions_.find(m.partition);
+  if (pit == partitions_.end()) return Status::OK();  // not ours (a stale fetch after a revoke)
+  Partition& part = *pit->second;
+  if (m.offset < part.next_offset) return Status::OK();  // already applied: never twice
+  part.next_offset = m.offset + 1;
+  batch.next_offsets[m.partition] = part.next_offset;
+
+  ingest::DecodeResult decoded = decoder_.Decode(m.key, m.value);
+  if (auto* rejection = std::get_if<ingest::Rejection>(&decoded)) {
+    KINERJA_RETURN_IF_ERROR(dlq_->Send(m, ingest::RejectReasonName(rejection->reason), rejection->detail));
+    const size_t type = rejection->type ? static_cast<size_t>(*rejection->type) : kEventTypeCount;
+    batch.counts.events[type][static_cast<size_t>(Outcome::kDeadLettered)]++;
+    batch.counts.dead_letters[static_cast<size_t>(rejection->reason)]++;
+    batch.dead_lettered = true;
+    return Status::OK();
+  }
+  const Event& event = std::get<Event>(decoded);
+  const size_t type = static_cast<size_t>(event.envelope.type);
+  auto state = LoadEmployee(part, m.partition, event.envelope.subject);
+  if (!state.ok()) return state.status();
+  const int64_t ts = m.timestamp_ms >= 0 ? m.timestamp_ms : event.envelope.time.unix_seconds * 1000;
+  if (processors::CheckDuplicateAndRemember(**state, event.envelope, ts, options_.dedup_window_ms)) {
+    batch.counts.events[type][static_cast<size_t>(Outcome::kDuplicate)]++;
+    return Status::OK();
+  }
+  processors::ApplyEffect effect = processors::Apply(event, **state, &batch.deltas[m.partition]);
+  batch.dirty[m.partition].insert(event.envelope.subject);
+  if (effect.month != processors::kNoMonth) {
+    MonthIndex& newest = batch.newest.try_emplace(m.partition, part.newest_month).first->second;
+    newest = std::max(newest, effect.month);
+  }
+  batch.counts.events[type][static_cast<size_t>(Outcome::kApplied)]++;
+  return Status::OK();
+}
+
+Status Pipeline::CommitBatch(Batch& batch) {
+  if (batch.next_offsets.empty()) return Status::OK();
+  // A dead letter must be stored before the offset that skips it is committed.
+  if (batch.dead_lettered) KINERJA_RETURN_IF_ERROR(dlq_->Flush(options_.dlq_flush_timeout));
+
+  storage::WriteSet writes;
+  std::string buffer;
+  for (const auto& [p, nips] : batch.dirty) {
+    Partition& part = *partitions_.at(p);
+    for (Nip nip : nips) {
+      processors::EncodeEmployee(part.employees.at(nip), &buffer);
+      writes.entities.push_back({p, processors::EmployeeKey(nip), buffer});
+    }
+  }
+  for (const auto& [p, delta] : batch.deltas) {
+    const Partition& part = *partitions_.at(p);
+    for (const auto& [key, value] : delta) {
+      writes.counters.push_back({p, processors::EncodeKpiKey(key), part.counters.Get(key) + value});
+    }
+  }
+  for (const auto& [p, offset] : batch.next_offsets) {
+    const Partition& part = *partitions_.at(p);
+    auto it = batch.newest.find(p);
+    const MonthIndex newest = it == batch.newest.end() ? part.newest_month : it->second;
+    writes.progress.push_back({p, offset, processors::EncodePartitionMeta({newest})});
+  }
+
+  const auto t0 = std::chrono::steady_clock::now();
+  KINERJA_RETURN_IF_ERROR(store_->Commit(writes));
+  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+
+  // Durable: now make it visible.
+  std::vector<ingest::PartitionOffset> progress;
+  {
+    std::lock_guard lock(totals_mu_);
+    for (const auto& [p, delta] : batch.deltas) {
+      partitions_.at(p)->counters.AddAll(delta);
+      totals_.AddAll(delta);
+    }
+    for (const auto& [p, offset] : batch.next_offsets) {
+      Partition& part = *partitions_.at(p);
+      part.committed_offset = offset;
+      if (auto it = batch.newest.find(p); it != batch.newest.end()) part.newest_month = it->second;
+      newest_[p] = part.newest_month;
+      progress.push_back({p, offset});
+    }
+  }
+  source_->ReportProgress(progress);
+  probe_->BatchCommitted(batch.counts, seconds, NowUnixMs());
+  for (const auto& po : progress) {
+    if (auto hw = source_->HighWatermark(po.partition)) {
+      probe_->PartitionLag(po.partition, std::max<int64_t>(0, *hw - po.offset));
+    }
+  }
+  probe_->StateSize(store_->ApproximateSizeBytes());
+  return Status::OK();
+}
+
+Result<std::vector<std::optional<int64_t>>> Pipeline::OnAssigned(const std::vector<int32_t>& ps) {
+  std::vector<std::optional<int64_t>> offsets;
+  for (int32_t p : ps) {
+    auto snap = store_->LoadPartition(p);
+    if (!snap.ok()) return snap.status();
+    auto part = std::make_unique<Partition>();
+    for (const auto& [key_bytes, value] : snap->counters) {
+      auto key = processors::DecodeKpiKey(key_bytes);
+      if (!key) return Status::Corruption("partition " + std::to_string(p) + ": bad counter key");
+      part->counters.Add(*key, value);
+    }
+    if (!snap->meta.empty()) {
+      processors::PartitionMeta meta;
+      KINERJA_RETURN_IF_ERROR(processors::DecodePartitionMeta(snap->meta, &meta));
+      part->newest_month = meta.newest_month;
+    }
+    part->committed_offset = snap->next_offset;
+    part->next_offset = snap->next_offset.value_or(0);
+    offsets.push_back(snap->next_offset);
+    {
+      std::lock_guard lock(totals_mu_);
+      totals_.AddAll(part->counters);
+      newest_[p] = part->newest_month;
+    }
+    if (auto hw = source_->HighWatermark(p)) {
+      probe_->PartitionLag(p, std::max<int64_t>(0, *hw - part->next_offset));
+    }
+    partitions_[p] = std::move(part);
+  }
+  probe_->Assignment(partitions_.size(), true);
+  return offsets;
+}
+
+Status Pipeline::OnRevoked(const std::vector<int32_t>& ps) {
+  // Called between batches: everything applied is committed, so the state can simply go.
+  for (int32_t p : ps) {
+    auto it = partitions_.find(p);
+    if (it == partitions_.end()) continue;
+    {
+      std::lock_guard lock(totals_mu_);
+      totals_.AddAll(it->second->counters, -1);
+      newest_.erase(p);
+    }
+    partitions_.erase(it);
+    probe_->PartitionLag(p, std::nullopt);
+  }
+  probe_->Assignment(partitions_.size(), true);
+  return Status::OK();
+}
+
+KpiSnapshot Pipeline::Snapshot() const {
+  std::lock_guard lock(totals_mu_);
+  KpiSnapshot snap;
+  snap.counters = totals_;
+  for (const auto& [p, m] : newest_) snap.newest_month = std::max(snap.newest_month, m);
+  return snap;
+}
+
+}  // namespace kinerja::pipeline

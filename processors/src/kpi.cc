@@ -1,0 +1,73 @@
+#include "processors/kpi.h"
+
+#include <cstring>
+
+namespace kinerja::processors {
+
+JpBand BandOf(int64_t minutes) {
+  if (minutes <= 0) return JpBand::kNone;
+  if (minutes < 450) return JpBand::kLt10;
+  if (minutes < 900) return JpBand::k10To20;
+  return JpBand::kGe20;
+}
+
+std::string_view JpBandLabel(JpBand b) {
+  switch (b) {
+    case JpBand::kNone: return "0";
+    case JpBand::kLt10: return "lt10";
+    case JpBand::k10To20: return "10to20";
+    case JpBand::kGe20: return "ge20";
+  }
+  return "0";
+}
+
+size_t KpiKeyHash::operator()(const KpiKey& k) const noexcept {
+  size_t h = std::hash<std::string_view>{}(k.agency);
+  const uint64_t packed = (static_cast<uint64_t>(k.kpi) << 40) | (static_cast<uint64_t>(k.sub) << 32) |
+                          static_cast<uint32_t>(k.period);
+  return h ^ (packed * 0x9E3779B97F4A7C15ULL + (h << 6) + (h >> 2));
+}
+
+void KpiTable::Add(const KpiKey& key, int64_t delta) {
+  if (delta == 0) return;
+  auto [it, inserted] = counters_.try_emplace(key, delta);
+  if (!inserted) {
+    it->second += delta;
+    if (it->second == 0) counters_.erase(it);
+  }
+}
+
+void KpiTable::AddAll(const KpiTable& other, int sign) {
+  for (const auto& [k, v] : other) Add(k, sign * v);
+}
+
+int64_t KpiTable::Get(const KpiKey& key) const {
+  auto it = counters_.find(key);
+  return it == counters_.end() ? 0 : it->second;
+}
+
+std::string EncodeKpiKey(const KpiKey& key) {
+  std::string out;
+  out.reserve(6 + key.agency.size());
+  out.push_back(static_cast<char>(key.kpi));
+  out.push_back(static_cast<char>(key.sub));
+  const auto p = static_cast<uint32_t>(key.period);
+  for (int shift = 24; shift >= 0; shift -= 8) out.push_back(static_cast<char>((p >> shift) & 0xFF));
+  out += key.agency;
+  return out;
+}
+
+std::optional<KpiKey> DecodeKpiKey(std::string_view b) {
+  if (b.size() < 6) return std::nullopt;
+  KpiKey k;
+  k.kpi = static_cast<Kpi>(static_cast<uint8_t>(b[0]));
+  if (k.kpi < Kpi::kEmployees || k.kpi > Kpi::kAdminHeavy) return std::nullopt;
+  k.sub = static_cast<uint8_t>(b[1]);
+  uint32_t p = 0;
+  for (int i = 2; i < 6; ++i) p = (p << 8) | static_cast<uint8_t>(b[static_cast<size_t>(i)]);
+  k.period = static_cast<int32_t>(p);
+  k.agency = std::string(b.substr(6));
+  return k;
+}
+
+}  // namespace kinerja::processors

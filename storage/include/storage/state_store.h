@@ -1,0 +1,75 @@
+// The durable state: per-partition entities (employee state), KPI counters, the partition's
+// next offset and metadata. Everything a batch changes is written by one atomic Commit, so
+// state and offsets never disagree (events.md rule 1). Keys are scoped by partition, so a
+// partition's state can be loaded, dropped or moved on its own.
+//
+// Values are opaque bytes to the store; processors/ owns their encoding.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/status.h"
+
+namespace kinerja::storage {
+
+struct PartitionSnapshot {
+  std::optional<int64_t> next_offset;  // none: nothing was ever committed for the partition
+  std::vector<std::pair<std::string, int64_t>> counters;
+  std::string meta;
+};
+
+// Everything one batch changes. Applied atomically, or not at all.
+struct WriteSet {
+  struct Entity {
+    int32_t partition;
+    std::string key;
+    std::string value;
+  };
+  struct Counter {
+    int32_t partition;
+    std::string key;
+    int64_t value;  // 0 deletes the counter
+  };
+  struct Progress {
+    int32_t partition;
+    int64_t next_offset;
+    std::string meta;
+  };
+  std::vector<Entity> entities;
+  std::vector<Counter> counters;
+  std::vector<Progress> progress;
+  bool empty() const { return entities.empty() && counters.empty() && progress.empty(); }
+};
+
+class StateStore {
+ public:
+  virtual ~StateStore() = default;
+  // The partition's offset, counters and metadata (entities are read on demand).
+  virtual Result<PartitionSnapshot> LoadPartition(int32_t partition) = 0;
+  // One entity, or std::nullopt if absent.
+  virtual Result<std::optional<std::string>> GetEntity(int32_t partition, std::string_view key) = 0;
+  virtual Status Commit(const WriteSet& writes) = 0;
+  // Every partition that has committed anything, in partition order (offline KPI reads).
+  virtual Status ForEachPartition(
+      const std::function<void(int32_t partition, const PartitionSnapshot&)>& fn) = 0;
+  // Approximate bytes of live data.
+  virtual uint64_t ApproximateSizeBytes() = 0;
+};
+
+// In-memory twin with the same semantics (and the same key layout) as the RocksDB store.
+std::unique_ptr<StateStore> NewMemoryStateStore();
+
+struct RocksDbOptions {
+  std::string path;
+  bool read_only = false;         // for reading a stopped instance's state (kinerja kpis)
+  size_t block_cache_bytes = 256ull << 20;
+  size_t write_buffer_bytes = 128ull << 20;
+};
+Result<std::unique_ptr<StateStore>> OpenRocksDbStateStore(const RocksDbOptions& options);
+
+}  // namespace kinerja::storage

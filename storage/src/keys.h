@@ -1,0 +1,35 @@
+// Key layout shared by both stores. Every key starts with the partition (2 bytes, big endian),
+// then a kind byte:
+//   [p]'E'<entity key>  entity bytes        [p]'C'<counter key>  int64 (8 bytes, big endian)
+//   [p]'O'              next offset (int64)  [p]'M'              metadata bytes
+//   "\xff\xff" "format"  layout version (not partition data)
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace kinerja::storage::keys {
+
+inline constexpr char kEntity = 'E';
+inline constexpr char kCounter = 'C';
+inline constexpr char kOffset = 'O';
+inline constexpr char kMeta = 'M';
+inline constexpr int32_t kMaxPartition = 0xFFFE;
+inline constexpr std::string_view kFormatKey = "\xff\xff" "format";
+inline constexpr std::string_view kFormatVersion = "kinerja-state-1";
+
+std::string Prefix(int32_t partition);
+std::string Make(int32_t partition, char kind, std::string_view suffix = {});
+std::string EncodeInt64(int64_t v);
+std::optional<int64_t> DecodeInt64(std::string_view b);
+
+struct Parsed {
+  int32_t partition;
+  char kind;
+  std::string_view suffix;
+};
+std::optional<Parsed> Parse(std::string_view key);
+
+}  // namespace kinerja::storage::keys

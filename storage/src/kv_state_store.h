@@ -1,0 +1,125 @@
+// StateStore over any ordered key-value engine: the key layout and snapshot logic live here
+// once; the engines (std::map, RocksDB) only get, scan and apply batches.
+#pragma once
+
+#include <functional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "keys.h"
+#include "storage/state_store.h"
+
+namespace kinerja::storage {
+
+class OrderedKv {
+ public:
+  struct Op {
+    std::string key;
+    std::optional<std::string> value;  // nullopt deletes
+  };
+  virtual ~OrderedKv() = default;
+  virtual Result<std::optional<std::string>> Get(std::string_view key) = 0;
+  // Visits keys >= from in order while fn returns true.
+  virtual Status Scan(std::string_view from,
+                      const std::function<bool(std::string_view, std::string_view)>& fn) = 0;
+  virtual Status Apply(const std::vector<Op>& ops) = 0;  // atomically
+  virtual uint64_t ApproximateSizeBytes() = 0;
+};
+
+class KvStateStore : public StateStore {
+ public:
+  explicit KvStateStore(std::unique_ptr<OrderedKv> kv) : kv_(std::move(kv)) {}
+
+  Result<PartitionSnapshot> LoadPartition(int32_t partition) override {
+    PartitionSnapshot snap;
+    Status inner;
+    Status st = kv_->Scan(keys::Prefix(partition), [&](std::string_view k, std::string_view v) {
+      auto parsed = keys::Parse(k);
+      if (!parsed || parsed->partition != partition) return false;
+      inner = Absorb(*parsed, v, &snap);
+      return inner.ok();
+    });
+    if (!st.ok()) return st;
+    if (!inner.ok()) return inner;
+    return snap;
+  }
+
+  Result<std::optional<std::string>> GetEntity(int32_t partition, std::string_view key) override {
+    return kv_->Get(keys::Make(partition, keys::kEntity, key));
+  }
+
+  Status Commit(const WriteSet& w) override {
+    std::vector<OrderedKv::Op> ops;
+    ops.reserve(w.entities.size() + w.counters.size() + 2 * w.progress.size());
+    for (const auto& e : w.entities) {
+      KINERJA_RETURN_IF_ERROR(CheckPartition(e.partition));
+      ops.push_back({keys::Make(e.partition, keys::kEntity, e.key), e.value});
+    }
+    for (const auto& c : w.counters) {
+      KINERJA_RETURN_IF_ERROR(CheckPartition(c.partition));
+      ops.push_back({keys::Make(c.partition, keys::kCounter, c.key),
+                     c.value == 0 ? std::nullopt : std::optional(keys::EncodeInt64(c.value))});
+    }
+    for (const auto& p : w.progress) {
+      KINERJA_RETURN_IF_ERROR(CheckPartition(p.partition));
+      ops.push_back({keys::Make(p.partition, keys::kOffset), keys::EncodeInt64(p.next_offset)});
+      ops.push_back({keys::Make(p.partition, keys::kMeta), p.meta});
+    }
+    return kv_->Apply(ops);
+  }
+
+  Status ForEachPartition(
+      const std::function<void(int32_t, const PartitionSnapshot&)>& fn) override {
+    int32_t current = -1;
+    PartitionSnapshot snap;
+    Status inner;
+    Status st = kv_->Scan({}, [&](std::string_view k, std::string_view v) {
+      auto parsed = keys::Parse(k);
+      if (!parsed) return true;  // not partition data
+      if (parsed->partition != current) {
+        if (current >= 0) fn(current, snap);
+        current = parsed->partition;
+        snap = PartitionSnapshot{};
+      }
+      inner = Absorb(*parsed, v, &snap);
+      return inner.ok();
+    });
+    if (!st.ok()) return st;
+    if (!inner.ok()) return inner;
+    if (current >= 0) fn(current, snap);
+    return Status::OK();
+  }
+
+  uint64_t ApproximateSizeBytes() override { return kv_->ApproximateSizeBytes(); }
+
+ private:
+  static Status CheckPartition(int32_t p) {
+    if (p < 0 || p > keys::kMaxPartition) return Status::InvalidArgument("partition out of range");
+    return Status::OK();
+  }
+
+  static Status Absorb(const keys::Parsed& k, std::string_view v, PartitionSnapshot* snap) {
+    switch (k.kind) {
+      case keys::kOffset: {
+        auto off = keys::DecodeInt64(v);
+        if (!off) return Status::Corruption("bad offset value");
+        snap->next_offset = *off;
+        break;
+      }
+      case keys::kCounter: {
+        auto val = keys::DecodeInt64(v);
+        if (!val) return Status::Corruption("bad counter value");
+        snap->counters.emplace_back(std::string(k.suffix), *val);
+        break;
+      }
+      case keys::kMeta: snap->meta = std::string(v); break;
+      default: break;  // entities are read on demand
+    }
+    return Status::OK();
+  }
+
+  std::unique_ptr<OrderedKv> kv_;
+};
+
+}  // namespace kinerja::storage

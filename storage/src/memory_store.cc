@@ -1,0 +1,48 @@
+#include <map>
+
+#include "kv_state_store.h"
+
+namespace kinerja::storage {
+namespace {
+
+class MemoryKv : public OrderedKv {
+ public:
+  Result<std::optional<std::string>> Get(std::string_view key) override {
+    auto it = data_.find(std::string(key));
+    if (it == data_.end()) return std::optional<std::string>();
+    return std::optional<std::string>(it->second);
+  }
+  Status Scan(std::string_view from,
+              const std::function<bool(std::string_view, std::string_view)>& fn) override {
+    for (auto it = data_.lower_bound(std::string(from)); it != data_.end(); ++it) {
+      if (!fn(it->first, it->second)) break;
+    }
+    return Status::OK();
+  }
+  Status Apply(const std::vector<Op>& ops) override {
+    for (const auto& op : ops) {
+      if (op.value) {
+        data_[op.key] = *op.value;
+      } else {
+        data_.erase(op.key);
+      }
+    }
+    return Status::OK();
+  }
+  uint64_t ApproximateSizeBytes() override {
+    uint64_t n = 0;
+    for (const auto& [k, v] : data_) n += k.size() + v.size();
+    return n;
+  }
+
+ private:
+  std::map<std::string, std::string> data_;
+};
+
+}  // namespace
+
+std::unique_ptr<StateStore> NewMemoryStateStore() {
+  return std::make_unique<KvStateStore>(std::make_unique<MemoryKv>());
+}
+
+}  // namespace kinerja::storage

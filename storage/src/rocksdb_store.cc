@@ -1,0 +1,105 @@
+#include <rocksdb/db.h>
+#include <rocksdb/filter_policy.h>
+#include <rocksdb/table.h>
+#include <rocksdb/write_batch.h>
+
+#include "kv_state_store.h"
+
+namespace kinerja::storage {
+namespace {
+
+Status Wrap(const rocksdb::Status& s, std::string_view what) {
+  if (s.ok()) return Status::OK();
+  std::string msg = std::string(what) + ": " + s.ToString();
+  if (s.IsCorruption()) return Status::Corruption(msg);
+  if (s.IsNotFound()) return Status::NotFound(msg);
+  return Status::IOError(msg);
+}
+
+class RocksKv : public OrderedKv {
+ public:
+  explicit RocksKv(std::unique_ptr<rocksdb::DB> db) : db_(std::move(db)) {
+    // The WAL stays on (a process crash loses nothing); no fsync per batch: a machine crash
+    // rewinds state and offsets together, so the replay is still exact.
+    write_options_.sync = false;
+    write_options_.disableWAL = false;
+  }
+
+  Result<std::optional<std::string>> Get(std::string_view key) override {
+    std::string value;
+    rocksdb::Status s = db_->Get(rocksdb::ReadOptions(), rocksdb::Slice(key.data(), key.size()), &value);
+    if (s.IsNotFound()) return std::optional<std::string>();
+    if (!s.ok()) return Wrap(s, "state read");
+    return std::optional<std::string>(std::move(value));
+  }
+
+  Status Scan(std::string_view from,
+              const std::function<bool(std::string_view, std::string_view)>& fn) override {
+    std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions()));
+    for (it->Seek(rocksdb::Slice(from.data(), from.size())); it->Valid(); it->Next()) {
+      if (!fn(it->key().ToStringView(), it->value().ToStringView())) break;
+    }
+    return Wrap(it->status(), "state scan");
+  }
+
+  Status Apply(const std::vector<Op>& ops) override {
+    rocksdb::WriteBatch batch;
+    for (const auto& op : ops) {
+      rocksdb::Status s = op.value ? batch.Put(op.key, *op.value) : batch.Delete(op.key);
+      if (!s.ok()) return Wrap(s, "state batch");
+    }
+    return Wrap(db_->Write(write_options_, &batch), "state commit");
+  }
+
+  uint64_t ApproximateSizeBytes() override {
+    uint64_t live = 0, mem = 0;
+    db_->GetIntProperty(rocksdb::DB::Properties::kEstimateLiveDataSize, &live);
+    db_->GetIntProperty(rocksdb::DB::Properties::kCurSizeAllMemTables, &mem);
+    return live + mem;
+  }
+
+ private:
+  std::unique_ptr<rocksdb::DB> db_;
+  rocksdb::WriteOptions write_options_;
+};
+
+}  // namespace
+
+Result<std::unique_ptr<StateStore>> OpenRocksDbStateStore(const RocksDbOptions& o) {
+  if (o.path.empty()) return Status::InvalidArgument("state-dir: must not be empty");
+  rocksdb::Options options;
+  options.create_if_missing = !o.read_only;
+  options.write_buffer_size = o.write_buffer_bytes;
+  options.max_write_buffer_number = 4;
+  options.max_background_jobs = 2;
+  options.compression = rocksdb::kLZ4Compression;
+  options.bottommost_compression = rocksdb::kZSTD;
+  rocksdb::BlockBasedTableOptions table;
+  table.block_cache = rocksdb::NewLRUCache(o.block_cache_bytes);
+  table.filter_policy.reset(rocksdb::NewBloomFilterPolicy(10));
+  options.table_factory.reset(rocksdb::NewBlockBasedTableFactory(table));
+
+  rocksdb::DB* raw = nullptr;
+  rocksdb::Status s = o.read_only ? rocksdb::DB::OpenForReadOnly(options, o.path, &raw)
+                                  : rocksdb::DB::Open(options, o.path, &raw);
+  if (!s.ok()) return Wrap(s, "opening state directory " + o.path);
+  std::unique_ptr<rocksdb::DB> db(raw);
+
+  // Refuse a directory written with another layout rather than misreading it.
+  std::string format;
+  s = db->Get(rocksdb::ReadOptions(), rocksdb::Slice(keys::kFormatKey.data(), keys::kFormatKey.size()), &format);
+  if (s.IsNotFound()) {
+    if (o.read_only) return Status::NotFound("state directory " + o.path + " holds no Kinerja state");
+    s = db->Put(rocksdb::WriteOptions(), rocksdb::Slice(keys::kFormatKey.data(), keys::kFormatKey.size()),
+                rocksdb::Slice(keys::kFormatVersion.data(), keys::kFormatVersion.size()));
+    if (!s.ok()) return Wrap(s, "initialising state directory");
+  } else if (!s.ok()) {
+    return Wrap(s, "reading state format");
+  } else if (format != keys::kFormatVersion) {
+    return Status::Corruption("state directory " + o.path + " has format '" + format +
+                              "', this build reads '" + std::string(keys::kFormatVersion) + "'");
+  }
+  return std::unique_ptr<StateStore>(std::make_unique<KvStateStore>(std::make_unique<RocksKv>(std::move(db))));
+}
+
+}  // namespace kinerja::storage
