@@ -159,6 +159,8 @@ void RegisterBuildInfo(prometheus::Registry& r) {
 
 struct MetricsServer::Impl {
   std::unique_ptr<prometheus::Exposer> exposer;
+  // The exposer holds collectables only weakly; the server owns them.
+  std::vector<std::shared_ptr<prometheus::Collectable>> owned;
 };
 
 MetricsServer::MetricsServer(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
@@ -176,6 +178,7 @@ Result<std::unique_ptr<MetricsServer>> MetricsServer::Start(const std::string& a
 }
 
 void MetricsServer::Register(std::shared_ptr<prometheus::Collectable> c) {
+  impl_->owned.push_back(c);
   impl_->exposer->RegisterCollectable(c);
 }
 

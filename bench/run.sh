@@ -1,0 +1,170 @@
+#!/usr/bin/env bash
+# End-to-end consume throughput: Kinerja (`kinerja run --stop-at-end`) against a plain
+# librdkafka consumer (kinerja_bench_raw_consume) on the same topic, same broker, same run.
+# Results are written up in docs/benchmarks.md.
+#
+# Everything happens on a throw-away local broker (ops/kafka.sh) in a mktemp directory that is
+# removed on exit. Steps: Release build in build-bench/, a 64-partition topic filled with
+# >= EVENTS simulated events, then RUNS rounds of (a) raw consume with a fresh group and
+# (b) kinerja run with a fresh group and an empty state dir, timed and with peak RSS.
+#
+# Usage: bash bench/run.sh
+# Env:   RUNS (3)            rounds
+#        EVENTS (5000000)    minimum number of events in the topic (fewer for a quick trial)
+#        EMPLOYEES (EVENTS/500, i.e. 10000 for 5M; ~530 events per employee-year)
+#        PARTITIONS (64)
+#        BUILD_DIR (build-bench)  SKIP_BUILD=1 uses what is there
+#        WAIT_FOR_COMPILES (1)    before the rounds, wait (up to 1 h) while a cc1plus runs
+#        RESULTS (unset)          also write the final Markdown table to this file
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd -P)
+RUNS=${RUNS:-3}
+EVENTS=${EVENTS:-5000000}
+EMPLOYEES=${EMPLOYEES:-$(((EVENTS + 499) / 500))}
+PARTITIONS=${PARTITIONS:-64}
+BUILD_DIR=${BUILD_DIR:-$ROOT/build-bench}
+WAIT_FOR_COMPILES=${WAIT_FOR_COMPILES:-1}
+TOPIC=bench.events
+DLQ=bench.events.dlq
+
+log() { echo "bench: $*" >&2; }
+die() {
+  echo "bench: error: $*" >&2
+  exit 1
+}
+
+[[ "$RUNS" =~ ^[1-9][0-9]*$ ]] || die "RUNS must be a positive integer, got '$RUNS'"
+[[ "$EVENTS" =~ ^[1-9][0-9]*$ ]] || die "EVENTS must be a positive integer, got '$EVENTS'"
+[[ "$EMPLOYEES" =~ ^[1-9][0-9]*$ ]] || die "EMPLOYEES must be a positive integer, got '$EMPLOYEES'"
+[[ -x /usr/bin/time ]] || die "/usr/bin/time not found (apt-get install time)"
+
+# --- build -----------------------------------------------------------------------------------
+if [[ "${SKIP_BUILD:-0}" != 1 ]]; then
+  log "building Release in $BUILD_DIR"
+  cmake -S "$ROOT" -B "$BUILD_DIR" -G Ninja -DCMAKE_BUILD_TYPE=Release -DKINERJA_BUILD_TESTS=OFF >&2
+  ninja -C "$BUILD_DIR" kinerja kinerja_bench_raw_consume >&2
+fi
+KINERJA=$BUILD_DIR/app/kinerja
+RAW=$BUILD_DIR/bench/kinerja_bench_raw_consume
+[[ -x "$KINERJA" && -x "$RAW" ]] || die "missing $KINERJA or $RAW (build first)"
+
+# --- broker ----------------------------------------------------------------------------------
+WORK=$(mktemp -d "${TMPDIR:-/tmp}/kinerja-bench.XXXXXX")
+cleanup() {
+  local rc=$?
+  # ops/kafka.sh stops the one PID in $WORK/kafka/kafka.pid (TERM, then KILL).
+  bash "$ROOT/ops/kafka.sh" stop "$WORK/kafka" --clean || true
+  rm -rf -- "$WORK"
+  exit "$rc"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+log "starting a broker in $WORK/kafka"
+BROKERS=$(bash "$ROOT/ops/kafka.sh" start "$WORK/kafka")
+log "broker at $BROKERS"
+
+"$KINERJA" create-topics --brokers "$BROKERS" --partitions "$PARTITIONS" --topic "$TOPIC" --dlq-topic "$DLQ" >&2
+
+log "producing: kinerja simulate --employees $EMPLOYEES --agencies 20 --days 365 (target >= $EVENTS events)"
+t0=$(date +%s.%N)
+"$KINERJA" simulate --brokers "$BROKERS" --topic "$TOPIC" --employees "$EMPLOYEES" --agencies 20 --days 365 \
+  2>"$WORK/simulate.log" || {
+  cat "$WORK/simulate.log" >&2
+  die "kinerja simulate failed"
+}
+t1=$(date +%s.%N)
+cat "$WORK/simulate.log" >&2
+PRODUCED=$(sed -n 's/.*produced \([0-9][0-9]*\) events.*/\1/p' "$WORK/simulate.log" | tail -n 1)
+[[ -n "$PRODUCED" ]] || die "could not read the event count from kinerja simulate's output"
+log "produced $PRODUCED events in $(awk -v a="$t0" -v b="$t1" 'BEGIN{printf "%.1f", b-a}') s"
+((PRODUCED >= EVENTS)) || die "only $PRODUCED events < EVENTS=$EVENTS; raise EMPLOYEES"
+
+# --- rounds ----------------------------------------------------------------------------------
+wait_for_compiles() {
+  [[ "$WAIT_FOR_COMPILES" == 1 ]] || return 0
+  local waited=0
+  while pgrep -x cc1plus >/dev/null; do
+    ((waited == 0)) && log "a compiler (cc1plus) is running; waiting for it to finish (2 cores)"
+    ((waited >= 3600)) && {
+      log "still compiling after ${waited}s; measuring anyway (results are noisier)"
+      return 0
+    }
+    sleep 5
+    waited=$((waited + 5))
+  done
+  ((waited == 0)) || log "compiler done after ~${waited}s"
+}
+
+json_field() { sed -n "s/.*\"$2\":\([0-9.]*\).*/\1/p" <<<"$1"; }
+
+# One line per round: round messages raw_s raw_rate kin_s kin_rate ratio rss_mib
+ROWS=$WORK/rows.tsv
+: >"$ROWS"
+for ((r = 1; r <= RUNS; r++)); do
+  wait_for_compiles
+  id="$$-$r-$(date +%s)"
+
+  log "round $r/$RUNS: raw consume"
+  raw_json=$("$RAW" --brokers "$BROKERS" --topic "$TOPIC" --group "bench-raw-$id")
+  raw_msgs=$(json_field "$raw_json" messages)
+  raw_s=$(json_field "$raw_json" seconds)
+  raw_rate=$(json_field "$raw_json" rate)
+  log "round $r/$RUNS: raw: $raw_json"
+  ((raw_msgs == PRODUCED)) || log "warning: raw consumer read $raw_msgs messages, $PRODUCED were produced"
+
+  log "round $r/$RUNS: kinerja run --stop-at-end"
+  state="$WORK/state-$r"
+  mkdir -p "$state"
+  s0=$(date +%s.%N)
+  rc=0
+  /usr/bin/time -v -o "$WORK/time-$r.txt" \
+    "$KINERJA" run --brokers "$BROKERS" --topic "$TOPIC" --dlq-topic "$DLQ" --group "bench-kinerja-$id" \
+    --state-dir "$state" --stop-at-end --metrics-address 127.0.0.1:0 >"$WORK/run-$r.log" 2>&1 || rc=$?
+  s1=$(date +%s.%N)
+  if ((rc != 0)); then
+    tail -n 20 "$WORK/run-$r.log" >&2
+    die "kinerja run exited with $rc"
+  fi
+  rss_kb=$(sed -n 's/.*Maximum resident set size (kbytes): *\([0-9]*\).*/\1/p' "$WORK/time-$r.txt")
+  kin_s=$(awk -v a="$s0" -v b="$s1" 'BEGIN{printf "%.3f", b-a}')
+  state_mib=$(du -sm "$state" | cut -f1)
+  rm -rf -- "$state"
+
+  # Kinerja's messages are the end offsets' total, which is what the raw consumer counted.
+  awk -v r="$r" -v m="$raw_msgs" -v rs="$raw_s" -v rr="$raw_rate" -v ks="$kin_s" -v kb="$rss_kb" 'BEGIN{
+    kr = m / ks
+    printf "%d\t%d\t%.3f\t%.0f\t%.3f\t%.0f\t%.3f\t%.0f\n", r, m, rs, rr, ks, kr, kr / rr, kb / 1024
+  }' >>"$ROWS"
+  log "round $r/$RUNS: kinerja: $(tail -n 1 "$ROWS" | awk -F'\t' '{printf "%.3f s, %d msg/s, ratio %.3f, peak RSS %d MiB", $5, $6, $7, $8}'), state dir ${state_mib} MiB"
+  grep -iE 'user time|system time|percent of cpu|elapsed' "$WORK/time-$r.txt" | sed 's/^\s*/bench:   /' >&2
+done
+
+# --- report ----------------------------------------------------------------------------------
+# min and median of column $1 over the rounds (median of an even count: mean of the middle two).
+minmed() {
+  cut -f"$1" "$ROWS" | sort -g | awk '{v[NR] = $1} END {
+    med = NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2
+    printf "%s\t%s\n", v[1], med
+  }'
+}
+
+table() {
+  echo "| round | messages | raw s | raw msg/s | kinerja s | kinerja msg/s | ratio kinerja/raw | kinerja peak RSS MiB |"
+  echo "|---:|---:|---:|---:|---:|---:|---:|---:|"
+  awk -F'\t' '{printf "| %d | %d | %.2f | %.0f | %.2f | %.0f | %.3f | %.0f |\n", $1, $2, $3, $4, $5, $6, $7, $8}' "$ROWS"
+  local raw kin ratio rss
+  raw=$(minmed 4)
+  kin=$(minmed 6)
+  ratio=$(minmed 7)
+  rss=$(minmed 8)
+  printf '| **min** | | | %.0f | | %.0f | %.3f | %.0f |\n' "${raw%%$'\t'*}" "${kin%%$'\t'*}" "${ratio%%$'\t'*}" "${rss%%$'\t'*}"
+  printf '| **median** | | | %.0f | | %.0f | %.3f | %.0f |\n' "${raw##*$'\t'}" "${kin##*$'\t'}" "${ratio##*$'\t'}" "${rss##*$'\t'}"
+}
+
+echo
+echo "Kinerja vs raw librdkafka consume: $PRODUCED events, $PARTITIONS partitions, $RUNS rounds," \
+  "$(nproc) cores, $(free -g | awk '/^Mem:/{print $2}') GiB RAM"
+echo
+table | tee ${RESULTS:+"$RESULTS"}

@@ -1,0 +1,365 @@
+#!/usr/bin/env bash
+# One-command demo of Kinerja on a fresh Debian 12 machine: install, build, start a throw-away
+# Kafka + Kinerja + Prometheus + simulator, show where to look and live KPIs, and clean up
+# everything on Ctrl-C / SIGTERM / exit. Run `bash ops/demo.sh --help` for the knobs.
+set -euo pipefail
+
+ROOT=$(cd -- "$(dirname -- "${BASH_SOURCE[0]}")/.." && pwd -P)
+OPS=$ROOT/ops
+# shellcheck source=ops/lib.sh
+source "$OPS/lib.sh"
+
+BUILD_DIR=$ROOT/build-release
+KINERJA=$BUILD_DIR/app/kinerja
+TOPIC=kinerja.events.v1 # `kinerja` defaults; the demo does not override them
+DLQ_TOPIC=kinerja.events.dlq.v1
+PARTITIONS=64
+PROGRESS_EVERY=15       # seconds between progress lines
+READY_DEADLINE=180      # seconds to wait for the first KPIs in Prometheus
+KINERJA_STOP_GRACE=30   # seconds Kinerja gets to finish its batch and commit after SIGTERM
+
+usage() {
+  cat <<USAGE
+usage: bash ops/demo.sh [--help]
+
+Runs the whole Kinerja pipeline locally, in one command:
+  1. ops/setup.sh (installs missing Debian packages and the Kafka jars; may need sudo),
+     then a Release build into build-release/ (logs in build-release/demo-*.log);
+  2. in a throw-away dir /tmp/kinerja-demo.XXXXXX: a single-node Kafka, the topics
+     ($TOPIC with $PARTITIONS partitions, $DLQ_TOPIC), \`kinerja run\`, a Prometheus
+     scraping it every second, and \`kinerja simulate\` producing a year of synthetic
+     ASN events at a modest rate;
+  3. waits for the first KPIs in Prometheus, prints the URLs to open, the logs and live
+     KPI values, then a progress line every ${PROGRESS_EVERY}s.
+Ctrl-C (or SIGTERM) stops everything it started, Kinerja gracefully (it commits its
+last batch), and removes the work dir.
+
+Environment:
+  DEMO_EMPLOYEES  employees simulated                     (default 3000)
+  DEMO_AGENCIES   agencies simulated                      (default 6)
+  DEMO_RATE       events per second the simulator sends   (default 5000)
+  DEMO_DURATION   if set, stop by itself (exit 0) this many seconds after the banner
+                  (for automated checks); unset: run until Ctrl-C
+  KEEP=1          keep the work dir (state, logs, Prometheus data) after exit
+USAGE
+}
+
+case "${1:-}" in
+  -h | --help) usage; exit 0 ;;
+  "") ;;
+  *) echo "demo.sh: unknown argument: $1" >&2; usage >&2; exit 2 ;;
+esac
+
+EMPLOYEES=${DEMO_EMPLOYEES:-3000}
+AGENCIES=${DEMO_AGENCIES:-6}
+RATE=${DEMO_RATE:-5000}
+DURATION=${DEMO_DURATION:-}
+KEEP=${KEEP:-0}
+bad_config() {
+  echo "demo.sh: $*" >&2
+  exit 2
+}
+for knob in EMPLOYEES AGENCIES RATE; do
+  [[ "${!knob}" =~ ^[1-9][0-9]*$ ]] || bad_config "DEMO_$knob must be a positive integer, got '${!knob}'"
+done
+[[ -z "$DURATION" || "$DURATION" =~ ^[0-9]+$ ]] ||
+  bad_config "DEMO_DURATION must be a number of seconds, got '$DURATION'"
+
+say() { echo "demo: $*" >&2; }
+
+# ---------------------------------------------------------------------------------------------
+# Cleanup: runs once, on any exit. Only PIDs this script recorded are signalled.
+WORK=""
+SLEEP_PID=""
+cleanup() {
+  local rc=$?
+  set +e
+  trap - EXIT
+  trap '' INT TERM # a second Ctrl-C must not leave daemons behind half-way through
+  [[ -n "$SLEEP_PID" ]] && kill "$SLEEP_PID" 2>/dev/null
+  if [[ -n "$WORK" && -d "$WORK" ]]; then
+    say "stopping (simulator, Kinerja, Prometheus, Kafka)..."
+    stop_pid "$WORK/simulate.pid" 5
+    if [[ -f "$WORK/kinerja.pid" ]]; then
+      stop_pid "$WORK/kinerja.pid" "$KINERJA_STOP_GRACE"
+      if grep -q "stopped cleanly" "$WORK/kinerja.log" 2>/dev/null; then
+        say "Kinerja committed its last batch and stopped cleanly"
+      else
+        say "Kinerja did not report a clean stop; last lines of $WORK/kinerja.log:"
+        tail -n 10 "$WORK/kinerja.log" >&2
+      fi
+    fi
+    bash "$OPS/prometheus.sh" stop "$WORK/prometheus"
+    bash "$OPS/kafka.sh" stop "$WORK/kafka"
+    if [[ "$KEEP" == 1 ]]; then
+      say "kept $WORK (KEEP=1). Final KPIs: $KINERJA kpis --state-dir $WORK/state"
+    else
+      rm -rf -- "$WORK"
+      say "removed $WORK"
+    fi
+  fi
+  exit "$rc"
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+# Runs CMD... with its output in LOG; on failure shows the end of LOG and exits.
+quietly() {
+  local log=$1 what=$2
+  shift 2
+  if ! "$@" >>"$log" 2>&1; then
+    say "$what failed; last 60 lines of $log:"
+    tail -n 60 "$log" >&2
+    exit 1
+  fi
+}
+
+# ---------------------------------------------------------------------------------------------
+# 1. Prerequisites and build.
+mkdir -p -- "$BUILD_DIR"
+say "checking prerequisites with ops/setup.sh (the first run installs packages and fetches Kafka; minutes)"
+: >"$BUILD_DIR/demo-setup.log"
+quietly "$BUILD_DIR/demo-setup.log" "ops/setup.sh" bash "$OPS/setup.sh"
+tail -n 1 "$BUILD_DIR/demo-setup.log" >&2
+
+say "building Release into build-release/ (log: build-release/demo-build.log)"
+: >"$BUILD_DIR/demo-build.log"
+quietly "$BUILD_DIR/demo-build.log" "cmake configure" \
+  cmake -S "$ROOT" -B "$BUILD_DIR" -G Ninja -DCMAKE_BUILD_TYPE=Release \
+  -DKINERJA_BUILD_TESTS=OFF -DKINERJA_BUILD_BENCH=OFF
+quietly "$BUILD_DIR/demo-build.log" "build" ninja -C "$BUILD_DIR" -j2
+[[ -x "$KINERJA" ]] || die "build finished but $KINERJA is missing"
+
+# ---------------------------------------------------------------------------------------------
+# 2. Kafka, topics, Kinerja, Prometheus, simulator.
+WORK=$(mktemp -d /tmp/kinerja-demo.XXXXXX)
+say "work dir $WORK"
+
+say "starting Kafka"
+BROKERS=$(bash "$OPS/kafka.sh" start "$WORK/kafka" 2>>"$WORK/kafka-start.log") || {
+  say "Kafka did not start; $WORK/kafka-start.log:"
+  cat "$WORK/kafka-start.log" >&2
+  exit 1
+}
+quietly "$WORK/create-topics.log" "kinerja create-topics" \
+  "$KINERJA" create-topics --brokers "$BROKERS" --partitions "$PARTITIONS"
+
+METRICS_PORT=$(free_port)
+METRICS_URL=http://127.0.0.1:$METRICS_PORT/metrics
+say "starting kinerja run (metrics on $METRICS_URL)"
+spawn_detached "$WORK/kinerja.pid" "$WORK/kinerja.log" \
+  "$KINERJA" run --brokers "$BROKERS" --state-dir "$WORK/state" \
+  --metrics-address "127.0.0.1:$METRICS_PORT"
+KINERJA_PID=$(<"$WORK/kinerja.pid")
+metrics_up() {
+  pid_alive "$KINERJA_PID" || return 125
+  curl -fsS -m 2 -o /dev/null "$METRICS_URL"
+}
+if ! wait_until 60 "Kinerja metrics at $METRICS_URL" metrics_up; then
+  say "last lines of $WORK/kinerja.log:"
+  tail -n 30 "$WORK/kinerja.log" >&2
+  exit 1
+fi
+
+say "starting Prometheus"
+PROM_URL=$(bash "$OPS/prometheus.sh" start "$WORK/prometheus" "127.0.0.1:$METRICS_PORT" \
+  2>>"$WORK/prometheus-start.log") || {
+  say "Prometheus did not start; $WORK/prometheus-start.log:"
+  cat "$WORK/prometheus-start.log" >&2
+  exit 1
+}
+
+say "starting the simulator ($EMPLOYEES employees, $AGENCIES agencies, 365 days, $RATE events/s)"
+spawn_detached "$WORK/simulate.pid" "$WORK/simulate.log" \
+  "$KINERJA" simulate --brokers "$BROKERS" --employees "$EMPLOYEES" --agencies "$AGENCIES" \
+  --days 365 --rate "$RATE"
+SIM_PID=$(<"$WORK/simulate.pid")
+
+# ---------------------------------------------------------------------------------------------
+# Prometheus queries. prom_rows EXPR [LABEL] prints one "LABEL_VALUE<TAB>VALUE" line per
+# series of an instant query (LABEL_VALUE empty without LABEL). JSON is parsed with python3
+# when it exists, otherwise with grep/sed (Prometheus answers compact JSON).
+urlencode() {
+  local LC_ALL=C s=$1 out="" c i
+  for ((i = 0; i < ${#s}; i++)); do
+    c=${s:i:1}
+    case "$c" in
+      [A-Za-z0-9._~-]) out+=$c ;;
+      *) printf -v c '%%%02X' "'$c"; out+=$c ;;
+    esac
+  done
+  echo "$out"
+}
+
+graph_link() {
+  echo "$PROM_URL/graph?g0.expr=$(urlencode "$1")&g0.tab=0&g0.range_input=15m"
+}
+
+parse_rows() {
+  local label=$1
+  if command -v python3 >/dev/null 2>&1; then
+    python3 -c '
+import json, sys
+label = sys.argv[1]
+try:
+    doc = json.load(sys.stdin)
+except ValueError:
+    sys.exit(0)
+for r in (doc.get("data") or {}).get("result") or []:
+    print("%s\t%s" % (r["metric"].get(label, "") if label else "", r["value"][1]))
+' "$label"
+  else
+    local row name value
+    grep -o '"metric":{[^}]*},"value":\[[^]]*\]' | while IFS= read -r row; do
+      value=$(sed -E 's/.*"value":\[[^,]*,"([^"]*)"\].*/\1/' <<<"$row")
+      name=""
+      [[ -n "$label" ]] && name=$(sed -n -E 's/.*[{,]"'"$label"'":"([^"]*)".*/\1/p' <<<"$row")
+      printf '%s\t%s\n' "$name" "$value"
+    done
+  fi
+}
+
+prom_rows() {
+  local json
+  json=$(curl -fsS -m 5 -G "$PROM_URL/api/v1/query" --data-urlencode "query=$1" 2>/dev/null) || return 0
+  parse_rows "${2:-}" <<<"$json"
+}
+
+# 1234567.8 -> 1,234,568 (rounded; commas for readability)
+int_fmt() {
+  local n
+  printf -v n '%.0f' "$1" 2>/dev/null || n=$1
+  sed ':a;s/\B[0-9]\{3\}\>/,&/;ta' <<<"$n"
+}
+
+# "A01 1,234  A02 987 ..." from prom_rows output.
+per_label_line() {
+  local rows name value out=""
+  rows=$(sort)
+  while IFS=$'\t' read -r name value; do
+    [[ -n "$value" ]] && out+="${out:+   }$name $(int_fmt "$value")"
+  done <<<"$rows"
+  echo "${out:-none yet}"
+}
+
+# ---------------------------------------------------------------------------------------------
+# 3. Wait for the first KPIs in Prometheus, then print where to look.
+kpis_in_prometheus() {
+  pid_alive "$KINERJA_PID" || return 125
+  local v
+  v=$(prom_rows 'sum(kinerja_employees)' | cut -f2)
+  [[ -n "$v" && "$v" != 0 ]]
+}
+say "waiting (up to ${READY_DEADLINE}s) for the first KPIs to reach Prometheus"
+if ! wait_until "$READY_DEADLINE" "kinerja_employees in Prometheus" kpis_in_prometheus; then
+  say "Kinerja's own view ($METRICS_URL):"
+  curl -fsS -m 5 "$METRICS_URL" 2>&1 | grep -E '^kinerja_(events_total|assigned_partitions|rebalances_total|consumer_lag|employees)' |
+    awk '{ n[$1 ~ /_lag_/ ? "kinerja_consumer_lag_messages(sum)" : $1] += $NF } END { for (k in n) print "  " k, n[k] }' |
+    sort | head -n 40 >&2
+  say "Prometheus targets: $(curl -fsS -m 5 "$PROM_URL/api/v1/targets" 2>&1 | grep -o '"health":"[^"]*"\|"lastError":"[^"]*"' | tr '\n' ' ')"
+  pid_alive "$SIM_PID" && say "the simulator is still running" || say "the simulator has exited"
+  say "last lines of $WORK/kinerja.log:"
+  tail -n 20 "$WORK/kinerja.log" >&2
+  say "last lines of $WORK/simulate.log:"
+  tail -n 20 "$WORK/simulate.log" >&2
+  exit 1
+fi
+# The applied-events rate needs two scrapes of a moving counter; give it a few seconds.
+rate_known() { [[ -n "$(prom_rows 'sum(rate(kinerja_events_total{outcome="applied"}[1m])) > 0')" ]]; }
+wait_until 15 "a non-zero event rate in Prometheus" rate_known 2>/dev/null || true
+
+EMPLOYEES_Q='sum by (agency) (kinerja_employees)'
+JP_Q='sum by (agency) (kinerja_training_jp_sum)'
+RATE_Q='sum(rate(kinerja_events_total{outcome="applied"}[1m]))'
+DLQ_Q='sum(kinerja_dead_letters_total)'
+LAG_Q='sum(kinerja_consumer_lag_messages)'
+
+employees_line=$(prom_rows "$EMPLOYEES_Q" agency | per_label_line)
+jp_year=$(prom_rows 'count by (year) (kinerja_training_jp_sum)' year | sort | tail -n 1 | cut -f1)
+jp_line=$(prom_rows "sum by (agency) (kinerja_training_jp_sum{year=\"${jp_year:-none}\"})" agency | per_label_line)
+rate_now=$(prom_rows "$RATE_Q" | cut -f2)
+dead_now=$(prom_rows "$DLQ_Q" | cut -f2)
+lag_now=$(prom_rows "$LAG_Q" | cut -f2)
+
+RULE=$(printf '=%.0s' {1..96})
+cat <<BANNER
+
+$RULE
+ Kinerja demo is running. Open these:
+
+   Kinerja /metrics   $METRICS_URL
+   Prometheus         $PROM_URL
+     employees per agency (graph):
+       $(graph_link "$EMPLOYEES_Q")
+     training JP per agency (graph):
+       $(graph_link "$JP_Q")
+     events applied per second (graph):
+       $(graph_link "$RATE_Q")
+
+   Kafka bootstrap    $BROKERS  (topics $TOPIC x$PARTITIONS, $DLQ_TOPIC)
+   Work dir           $WORK  ($([[ "$KEEP" == 1 ]] && echo "kept on exit: KEEP=1" || echo "removed on exit; KEEP=1 keeps it"))
+   Logs               $WORK/kinerja.log
+                      $WORK/simulate.log
+                      $WORK/kafka/kafka.log
+                      $WORK/prometheus/prometheus.log
+
+ Live KPIs from Prometheus (simulated year ${jp_year:-?}; $EMPLOYEES employees, $AGENCIES agencies, $RATE events/s):
+   employees per agency       $employees_line
+   training JP per agency     $jp_line
+   events applied per second  $(int_fmt "${rate_now:-0}") (1m rate)
+   dead letters               $(int_fmt "${dead_now:-0}")
+   consumer lag (messages)    $(int_fmt "${lag_now:-0}")
+
+ $(if [[ -n "$DURATION" ]]; then echo "DEMO_DURATION=$DURATION: stopping by itself in ${DURATION}s."; else echo "Ctrl-C stops everything and cleans up."; fi) Progress every ${PROGRESS_EVERY}s below.
+$RULE
+
+BANNER
+
+# ---------------------------------------------------------------------------------------------
+# Progress: one line every PROGRESS_EVERY seconds, from Kinerja's own /metrics.
+last_applied=0
+progress() {
+  local metrics applied agencies sim
+  metrics=$(curl -fsS -m 5 "$METRICS_URL" 2>/dev/null) || {
+    echo "[$(date +%T)] Kinerja /metrics did not answer"
+    return 0
+  }
+  applied=$(awk '/^kinerja_events_total\{/ && /outcome="applied"/ { s += $NF } END { printf "%.0f", s }' <<<"$metrics")
+  agencies=$(grep -c '^kinerja_employees{' <<<"$metrics" || true)
+  if pid_alive "$SIM_PID"; then sim=running; else sim="finished (see $WORK/simulate.log)"; fi
+  echo "[$(date +%T)] events applied: $(int_fmt "$applied") (+$(int_fmt $((applied - last_applied))) in ${PROGRESS_EVERY}s)   agencies: $agencies   simulator: $sim"
+  last_applied=$applied
+}
+
+# Interruptible pause: a trapped signal ends `wait` at once, unlike a foreground sleep.
+pause() {
+  sleep "$1" &
+  SLEEP_PID=$!
+  wait "$SLEEP_PID" || true
+  SLEEP_PID=""
+}
+
+progress
+start=$SECONDS
+next=$((start + PROGRESS_EVERY))
+while true; do
+  now=$SECONDS
+  if [[ -n "$DURATION" ]] && ((now - start >= DURATION)); then
+    say "DEMO_DURATION=${DURATION}s reached"
+    exit 0
+  fi
+  if ! pid_alive "$KINERJA_PID"; then
+    say "kinerja run exited unexpectedly; last lines of $WORK/kinerja.log:"
+    tail -n 20 "$WORK/kinerja.log" >&2
+    exit 1
+  fi
+  if ((now >= next)); then
+    progress
+    next=$((next + PROGRESS_EVERY))
+  fi
+  nap=$((next - now))
+  [[ -n "$DURATION" ]] && ((start + DURATION - now < nap)) && nap=$((start + DURATION - now))
+  ((nap < 1)) && nap=1
+  pause "$nap"
+done

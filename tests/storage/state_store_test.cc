@@ -1,0 +1,93 @@
+// The same contract checked on both stores: RocksDB and its in-memory twin.
+#include <catch2/catch.hpp>
+
+#include "storage/state_store.h"
+#include "support.h"
+
+using namespace kinerja;
+using namespace kinerja::storage;
+
+namespace {
+
+void CheckContract(StateStore& store) {
+  auto empty = store.LoadPartition(3);
+  REQUIRE(empty.ok());
+  CHECK_FALSE(empty->next_offset);
+  CHECK(empty->counters.empty());
+
+  WriteSet w;
+  w.entities.push_back({3, "emp-1", "state-1"});
+  w.entities.push_back({4, "emp-1", "other-partition"});
+  w.counters.push_back({3, "c1", 5});
+  w.counters.push_back({3, "c2", -2});
+  w.progress.push_back({3, 100, "meta-3"});
+  REQUIRE(store.Commit(w).ok());
+
+  auto p3 = store.LoadPartition(3);
+  REQUIRE(p3.ok());
+  CHECK(p3->next_offset == 100);
+  CHECK(p3->meta == "meta-3");
+  REQUIRE(p3->counters.size() == 2);
+  CHECK(p3->counters[0] == std::pair<std::string, int64_t>{"c1", 5});
+  CHECK(p3->counters[1] == std::pair<std::string, int64_t>{"c2", -2});
+  CHECK(store.GetEntity(3, "emp-1").value() == std::optional<std::string>("state-1"));
+  CHECK(store.GetEntity(4, "emp-1").value() == std::optional<std::string>("other-partition"));
+  CHECK_FALSE(store.GetEntity(5, "emp-1").value());
+
+  // A counter written as 0 disappears.
+  WriteSet w2;
+  w2.counters.push_back({3, "c1", 0});
+  w2.progress.push_back({3, 150, "meta-3b"});
+  REQUIRE(store.Commit(w2).ok());
+  p3 = store.LoadPartition(3);
+  REQUIRE(p3->counters.size() == 1);
+  CHECK(p3->counters[0].first == "c2");
+  CHECK(p3->next_offset == 150);
+
+  std::vector<int32_t> seen;
+  REQUIRE(store.ForEachPartition([&](int32_t p, const PartitionSnapshot& s) {
+    seen.push_back(p);
+    if (p == 3) CHECK(s.counters.size() == 1);
+  }).ok());
+  CHECK(seen == std::vector<int32_t>{3, 4});
+
+  WriteSet bad;
+  bad.progress.push_back({70000, 1, ""});
+  CHECK(store.Commit(bad).code() == Status::Code::kInvalidArgument);
+}
+
+}  // namespace
+
+TEST_CASE("in-memory state store contract") {
+  auto store = NewMemoryStateStore();
+  CheckContract(*store);
+}
+
+TEST_CASE("RocksDB state store contract and it persists across reopen") {
+  testing::TempDir dir;
+  {
+    auto store = OpenRocksDbStateStore({dir / "db"});
+    REQUIRE(store.ok());
+    CheckContract(**store);
+  }
+  auto again = OpenRocksDbStateStore({dir / "db"});
+  REQUIRE(again.ok());
+  auto p3 = (*again)->LoadPartition(3);
+  REQUIRE(p3.ok());
+  CHECK(p3->next_offset == 150);
+  (*again).reset();
+  RocksDbOptions ro{dir / "db"};
+  ro.read_only = true;
+  auto reader = OpenRocksDbStateStore(ro);
+  REQUIRE(reader.ok());
+  CHECK((*reader)->GetEntity(3, "emp-1").value() == std::optional<std::string>("state-1"));
+}
+
+TEST_CASE("opening a directory without Kinerja state read-only fails with a clear error") {
+  testing::TempDir dir;
+  RocksDbOptions ro{dir / "missing"};
+  ro.read_only = true;
+  auto st = OpenRocksDbStateStore(ro);
+  REQUIRE_FALSE(st.ok());
+  CHECK(st.status().message().find(dir / "missing") != std::string::npos);
+}

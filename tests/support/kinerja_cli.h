@@ -1,0 +1,73 @@
+// Driving the real kinerja binary against the shared test broker.
+#pragma once
+
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include "support.h"
+
+namespace kinerja::testing {
+
+struct TestTopics {
+  std::string brokers, events, dlq;
+};
+
+// Creates fresh events and DLQ topics through `kinerja create-topics`.
+inline TestTopics CreateTopicsForTest(const std::string& prefix, int partitions) {
+  TestTopics t{TestBrokers(), UniqueTopic(prefix), ""};
+  t.dlq = t.events + ".dlq";
+  std::string out;
+  const int rc = RunCommand({KinerjaBinary(), "create-topics", "--brokers", t.brokers, "--topic", t.events,
+                             "--dlq-topic", t.dlq, "--partitions", std::to_string(partitions)},
+                            &out);
+  if (rc != 0) throw std::runtime_error("create-topics failed: " + out);
+  return t;
+}
+
+inline std::vector<std::string> RunArgs(const TestTopics& t, const std::string& state_dir,
+                                        const std::string& group) {
+  return {KinerjaBinary(), "run",   "--brokers", t.brokers,  "--topic", t.events, "--dlq-topic", t.dlq,
+          "--group",       group,   "--state-dir", state_dir, "--metrics-address", "127.0.0.1:0"};
+}
+
+// `kinerja run --stop-at-end`; returns the exit code.
+inline int ReplayToEnd(const TestTopics& t, const std::string& state_dir, const std::string& group,
+                       std::string* out = nullptr) {
+  auto args = RunArgs(t, state_dir, group);
+  args.push_back("--stop-at-end");
+  return RunCommand(args, out);
+}
+
+// `kinerja kpis --format json`, parsed.
+inline nlohmann::json ReadKpis(const std::string& state_dir) {
+  std::string out;
+  const int rc = RunCommand({KinerjaBinary(), "kpis", "--state-dir", state_dir, "--format", "json"}, &out);
+  if (rc != 0) throw std::runtime_error("kpis failed: " + out);
+  // stderr may carry RocksDB/librdkafka noise on other lines; the JSON is the line that starts with {.
+  const auto pos = out.find("{\"kpis\"");
+  return nlohmann::json::parse(out.substr(pos, out.find('\n', pos) - pos));
+}
+
+// The metrics port `kinerja run` announced in its log, or 0.
+inline int AnnouncedMetricsPort(const std::string& log) {
+  const std::string marker = "metrics on http://127.0.0.1:";
+  const auto pos = log.find(marker);
+  if (pos == std::string::npos) return 0;
+  return std::stoi(log.substr(pos + marker.size()));
+}
+
+// Sum of a metric's samples (all label sets) in a /metrics body whose line starts with `prefix`.
+inline double SumSamples(const std::string& body, const std::string& prefix) {
+  double sum = 0;
+  size_t pos = 0;
+  while ((pos = body.find("\n" + prefix, pos)) != std::string::npos) {
+    const auto end = body.find('\n', pos + 1);
+    const std::string line = body.substr(pos + 1, end - pos - 1);
+    sum += std::stod(line.substr(line.rfind(' ') + 1));
+    pos = end;
+  }
+  return sum;
+}
+
+}  // namespace kinerja::testing

@@ -1,0 +1,242 @@
+#include "support.h"
+
+#include <arpa/inet.h>
+#include <fcntl.h>
+#include <librdkafka/rdkafka.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <cstdlib>
+#include <cstring>
+#include <fstream>
+#include <sstream>
+#include <stdexcept>
+#include <thread>
+
+namespace kinerja::testing {
+
+TempDir::TempDir() {
+  std::string tmpl = (std::filesystem::temp_directory_path() / "kinerja-test-XXXXXX").string();
+  if (!mkdtemp(tmpl.data())) throw std::runtime_error("mkdtemp failed");
+  path_ = tmpl;
+}
+
+TempDir::~TempDir() {
+  std::error_code ec;
+  std::filesystem::remove_all(path_, ec);
+}
+
+Process::Process(std::vector<std::string> argv, const std::string& log_path) {
+  pid_ = fork();
+  if (pid_ < 0) throw std::runtime_error("fork failed");
+  if (pid_ == 0) {
+    const int fd = open(log_path.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
+    if (fd >= 0) {
+      dup2(fd, 1);
+      dup2(fd, 2);
+      close(fd);
+    }
+    std::vector<char*> args;
+    for (auto& a : argv) args.push_back(a.data());
+    args.push_back(nullptr);
+    execv(args[0], args.data());
+    _exit(127);
+  }
+}
+
+Process::~Process() {
+  if (!status_ && pid_ > 0) {
+    kill(pid_, SIGKILL);
+    int st;
+    waitpid(pid_, &st, 0);
+  }
+}
+
+void Process::Signal(int sig) {
+  if (!status_) kill(pid_, sig);
+}
+
+std::optional<int> Process::Wait(std::chrono::milliseconds timeout) {
+  if (status_) return status_;
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  for (;;) {
+    int st = 0;
+    const pid_t r = waitpid(pid_, &st, WNOHANG);
+    if (r == pid_) {
+      status_ = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+      return status_;
+    }
+    if (std::chrono::steady_clock::now() > deadline) return std::nullopt;
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+}
+
+std::string ReadFile(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+int RunCommand(const std::vector<std::string>& argv, std::string* out) {
+  TempDir dir;
+  const std::string log = dir / "out.log";
+  Process p(argv, log);
+  auto code = p.Wait(std::chrono::minutes(5));
+  if (out) *out = ReadFile(log);
+  return code.value_or(-1);
+}
+
+std::string KinerjaBinary() { return KINERJA_BINARY; }
+
+bool WaitFor(const std::function<bool()>& condition, std::chrono::milliseconds timeout) {
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  while (std::chrono::steady_clock::now() < deadline) {
+    if (condition()) return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  return condition();
+}
+
+std::string TestBrokers() {
+  const char* dir = std::getenv("KINERJA_TEST_KAFKA_DIR");
+  if (!dir) return {};
+  std::string b = ReadFile(std::string(dir) + "/bootstrap");
+  while (!b.empty() && (b.back() == '\n' || b.back() == ' ')) b.pop_back();
+  return b;
+}
+
+std::string UniqueTopic(const std::string& prefix) {
+  static std::atomic<int> n{0};
+  return prefix + "-" + std::to_string(getpid()) + "-" +
+         std::to_string(std::chrono::steady_clock::now().time_since_epoch().count() % 1000000000) + "-" +
+         std::to_string(n++);
+}
+
+std::optional<std::string> HttpGet(int port, const std::string& path) {
+  const int fd = socket(AF_INET, SOCK_STREAM, 0);
+  if (fd < 0) return std::nullopt;
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_port = htons(static_cast<uint16_t>(port));
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  if (connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
+    close(fd);
+    return std::nullopt;
+  }
+  const std::string req = "GET " + path + " HTTP/1.0\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n";
+  if (write(fd, req.data(), req.size()) != static_cast<ssize_t>(req.size())) {
+    close(fd);
+    return std::nullopt;
+  }
+  std::string resp;
+  char buf[65536];
+  for (ssize_t n; (n = read(fd, buf, sizeof buf)) > 0;) resp.append(buf, static_cast<size_t>(n));
+  close(fd);
+  const auto header_end = resp.find("\r\n\r\n");
+  if (resp.rfind("HTTP/1.", 0) != 0 || resp.find(" 200 ") > resp.find("\r\n") || header_end == std::string::npos) {
+    return std::nullopt;
+  }
+  return resp.substr(header_end + 4);
+}
+
+namespace {
+std::string Envelope(const std::string& id, const std::string& agency, const std::string& type,
+                     const std::string& nip, const std::string& time, const std::string& data) {
+  return R"({"specversion":"1.0","id":")" + id + R"(","source":"/agencies/)" + agency + R"(","type":")" +
+         type + R"(","subject":")" + nip + R"(","time":")" + time + R"(","data":)" + data + "}";
+}
+}  // namespace
+
+std::string Ev::Upsert(const std::string& id, const std::string& nip, const std::string& agency,
+                       const std::string& status, const std::string& tz, const std::string& time) {
+  return Envelope(id, agency, "kinerja.employee.upserted.v1", nip, time,
+                  R"({"agency":")" + agency + R"(","unit":"Biro Umum","tz":")" + tz +
+                      R"(","position":"pelaksana","employment":"pns","supervisor":null,"status":")" +
+                      status + "\"}");
+}
+
+std::string Ev::Activity(const std::string& id, const std::string& nip, const std::string& date,
+                         int minutes, const std::string& category, const std::string& agency) {
+  return Envelope(id, agency, "kinerja.activity.logged.v1", nip, date + "T10:00:00+07:00",
+                  R"({"date":")" + date + R"(","minutes":)" + std::to_string(minutes) +
+                      R"(,"category":")" + category + "\"}");
+}
+
+std::string Ev::Training(const std::string& id, const std::string& nip, const std::string& course,
+                         const std::string& completed_on, int minutes, const std::string& agency) {
+  return Envelope(id, agency, "kinerja.training.completed.v1", nip, completed_on + "T16:00:00+07:00",
+                  R"({"course":")" + course + R"(","completed_on":")" + completed_on +
+                      R"(","minutes":)" + std::to_string(minutes) + R"(,"mode":"nonklasikal"})");
+}
+
+std::vector<ReadMessage> ReadTopic(const std::string& brokers, const std::string& topic) {
+  std::vector<ReadMessage> out;
+  char errstr[512];
+  rd_kafka_conf_t* conf = rd_kafka_conf_new();
+  rd_kafka_conf_set(conf, "bootstrap.servers", brokers.c_str(), errstr, sizeof errstr);
+  rd_kafka_conf_set(conf, "group.id", UniqueTopic("reader").c_str(), errstr, sizeof errstr);
+  rd_kafka_conf_set(conf, "enable.auto.commit", "false", errstr, sizeof errstr);
+  rd_kafka_t* rk = rd_kafka_new(RD_KAFKA_CONSUMER, conf, errstr, sizeof errstr);
+  if (!rk) throw std::runtime_error(errstr);
+  const rd_kafka_metadata_t* md = nullptr;
+  rd_kafka_topic_t* rkt = rd_kafka_topic_new(rk, topic.c_str(), nullptr);
+  if (rd_kafka_metadata(rk, 0, rkt, &md, 10000) != RD_KAFKA_RESP_ERR_NO_ERROR) {
+    rd_kafka_topic_destroy(rkt);
+    rd_kafka_destroy(rk);
+    throw std::runtime_error("metadata failed");
+  }
+  const int partitions = md->topics[0].partition_cnt;
+  rd_kafka_metadata_destroy(md);
+  rd_kafka_topic_destroy(rkt);
+  rd_kafka_topic_partition_list_t* list = rd_kafka_topic_partition_list_new(partitions);
+  std::map<int32_t, int64_t> ends;
+  for (int p = 0; p < partitions; ++p) {
+    int64_t lo = 0, hi = 0;
+    rd_kafka_query_watermark_offsets(rk, topic.c_str(), p, &lo, &hi, 10000);
+    if (hi > lo) ends[p] = hi;
+    rd_kafka_topic_partition_list_add(list, topic.c_str(), p)->offset = RD_KAFKA_OFFSET_BEGINNING;
+  }
+  rd_kafka_assign(rk, list);
+  rd_kafka_topic_partition_list_destroy(list);
+  std::map<int32_t, int64_t> next;
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+  auto done = [&] {
+    for (const auto& [p, end] : ends) {
+      if (next[p] < end) return false;
+    }
+    return true;
+  };
+  while (!done() && std::chrono::steady_clock::now() < deadline) {
+    rd_kafka_message_t* m = rd_kafka_consumer_poll(rk, 200);
+    if (!m) continue;
+    if (!m->err) {
+      ReadMessage r;
+      r.partition = m->partition;
+      r.offset = m->offset;
+      if (m->key) r.key = std::string(static_cast<const char*>(m->key), m->key_len);
+      if (m->payload) r.value = std::string(static_cast<const char*>(m->payload), m->len);
+      rd_kafka_headers_t* hdrs = nullptr;
+      if (rd_kafka_message_headers(m, &hdrs) == RD_KAFKA_RESP_ERR_NO_ERROR) {
+        const char* name;
+        const void* val;
+        size_t size;
+        for (size_t i = 0; rd_kafka_header_get_all(hdrs, i, &name, &val, &size) == RD_KAFKA_RESP_ERR_NO_ERROR; ++i) {
+          r.headers[name] = std::string(static_cast<const char*>(val), size);
+        }
+      }
+      next[m->partition] = m->offset + 1;
+      out.push_back(std::move(r));
+    }
+    rd_kafka_message_destroy(m);
+  }
+  rd_kafka_consumer_close(rk);
+  rd_kafka_destroy(rk);
+  return out;
+}
+
+}  // namespace kinerja::testing

@@ -1,0 +1,86 @@
+// Test support: temp dirs, child processes, a real broker's address, event builders, HTTP GET.
+// Used by unit, integration and e2e tests alike.
+#pragma once
+
+#include <sys/types.h>
+
+#include <chrono>
+#include <filesystem>
+#include <functional>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace kinerja::testing {
+
+// A fresh directory, removed with everything in it when the object goes.
+class TempDir {
+ public:
+  TempDir();
+  ~TempDir();
+  TempDir(const TempDir&) = delete;
+  const std::filesystem::path& path() const { return path_; }
+  std::string operator/(const std::string& name) const { return (path_ / name).string(); }
+
+ private:
+  std::filesystem::path path_;
+};
+
+// A child process started by the test and ended by the test, by PID.
+class Process {
+ public:
+  // stdout and stderr go to `log_path` (appended).
+  Process(std::vector<std::string> argv, const std::string& log_path);
+  ~Process();  // SIGKILLs the child if it is still running
+  pid_t pid() const { return pid_; }
+  void Signal(int sig);
+  // Waits for exit up to `timeout`; returns the exit code (128+signal if killed), or nullopt.
+  std::optional<int> Wait(std::chrono::milliseconds timeout);
+
+ private:
+  pid_t pid_ = -1;
+  std::optional<int> status_;
+};
+
+// Runs a command to completion (deadline 5 min); returns exit code, output in *out.
+int RunCommand(const std::vector<std::string>& argv, std::string* out = nullptr);
+// Path of the kinerja binary under test.
+std::string KinerjaBinary();
+std::string ReadFile(const std::string& path);
+
+// Polls `condition` every 50 ms until it holds or `timeout` passes.
+bool WaitFor(const std::function<bool()>& condition, std::chrono::milliseconds timeout);
+
+// The shared broker of this ctest run (fixture "kafka"); empty if not configured.
+std::string TestBrokers();
+// A topic name no other test uses.
+std::string UniqueTopic(const std::string& prefix);
+
+// Plain HTTP GET on 127.0.0.1; returns the body, or nullopt on connection failure / non-200.
+std::optional<std::string> HttpGet(int port, const std::string& path);
+
+// Builders of contract-v1 events (JSON text). `id` must be unique per source.
+struct Ev {
+  static std::string Upsert(const std::string& id, const std::string& nip, const std::string& agency,
+                            const std::string& status = "active", const std::string& tz = "Asia/Jakarta",
+                            const std::string& time = "2026-01-02T08:00:00+07:00");
+  static std::string Activity(const std::string& id, const std::string& nip, const std::string& date,
+                              int minutes, const std::string& category,
+                              const std::string& agency = "A1");
+  static std::string Training(const std::string& id, const std::string& nip, const std::string& course,
+                              const std::string& completed_on, int minutes,
+                              const std::string& agency = "A1");
+};
+
+// A message read back from a topic.
+struct ReadMessage {
+  int32_t partition = 0;
+  int64_t offset = 0;
+  std::optional<std::string> key, value;
+  std::map<std::string, std::string> headers;
+};
+// Reads every message of `topic` up to its end offsets at call time.
+std::vector<ReadMessage> ReadTopic(const std::string& brokers, const std::string& topic);
+
+}  // namespace kinerja::testing
