@@ -99,12 +99,13 @@ wait_for_compiles() {
 
 json_field() { sed -n "s/.*\"$2\":\([0-9.]*\).*/\1/p" <<<"$1"; }
 
-# One line per round: round messages raw_s raw_rate kin_s kin_rate ratio rss_mib
+# One line per round: round messages raw_s raw_rate kin_s kin_rate ratio rss_mib kin_cpu_s
 ROWS=$WORK/rows.tsv
 : >"$ROWS"
 for ((r = 1; r <= RUNS; r++)); do
   wait_for_compiles
   id="$$-$r-$(date +%s)"
+  log "round $r/$RUNS: load average $(cut -d' ' -f1-3 /proc/loadavg)"
 
   log "round $r/$RUNS: raw consume"
   raw_json=$("$RAW" --brokers "$BROKERS" --topic "$TOPIC" --group "bench-raw-$id")
@@ -128,16 +129,17 @@ for ((r = 1; r <= RUNS; r++)); do
     die "kinerja run exited with $rc"
   fi
   rss_kb=$(sed -n 's/.*Maximum resident set size (kbytes): *\([0-9]*\).*/\1/p' "$WORK/time-$r.txt")
+  cpu_s=$(awk -F': *' '/User time|System time/ {t += $2} END {printf "%.2f", t}' "$WORK/time-$r.txt")
   kin_s=$(awk -v a="$s0" -v b="$s1" 'BEGIN{printf "%.3f", b-a}')
   state_mib=$(du -sm "$state" | cut -f1)
   rm -rf -- "$state"
 
   # Kinerja's messages are the end offsets' total, which is what the raw consumer counted.
-  awk -v r="$r" -v m="$raw_msgs" -v rs="$raw_s" -v rr="$raw_rate" -v ks="$kin_s" -v kb="$rss_kb" 'BEGIN{
+  awk -v r="$r" -v m="$raw_msgs" -v rs="$raw_s" -v rr="$raw_rate" -v ks="$kin_s" -v kb="$rss_kb" -v cpu="$cpu_s" 'BEGIN{
     kr = m / ks
-    printf "%d\t%d\t%.3f\t%.0f\t%.3f\t%.0f\t%.3f\t%.0f\n", r, m, rs, rr, ks, kr, kr / rr, kb / 1024
+    printf "%d\t%d\t%.3f\t%.0f\t%.3f\t%.0f\t%.3f\t%.0f\t%.2f\n", r, m, rs, rr, ks, kr, kr / rr, kb / 1024, cpu
   }' >>"$ROWS"
-  log "round $r/$RUNS: kinerja: $(tail -n 1 "$ROWS" | awk -F'\t' '{printf "%.3f s, %d msg/s, ratio %.3f, peak RSS %d MiB", $5, $6, $7, $8}'), state dir ${state_mib} MiB"
+  log "round $r/$RUNS: kinerja: $(tail -n 1 "$ROWS" | awk -F'\t' '{printf "%.3f s, %d msg/s, ratio %.3f, peak RSS %d MiB, CPU %.1f s", $5, $6, $7, $8, $9}'), state dir ${state_mib} MiB"
   grep -iE 'user time|system time|percent of cpu|elapsed' "$WORK/time-$r.txt" | sed 's/^\s*/bench:   /' >&2
 done
 
@@ -151,16 +153,16 @@ minmed() {
 }
 
 table() {
-  echo "| round | messages | raw s | raw msg/s | kinerja s | kinerja msg/s | ratio kinerja/raw | kinerja peak RSS MiB |"
-  echo "|---:|---:|---:|---:|---:|---:|---:|---:|"
-  awk -F'\t' '{printf "| %d | %d | %.2f | %.0f | %.2f | %.0f | %.3f | %.0f |\n", $1, $2, $3, $4, $5, $6, $7, $8}' "$ROWS"
+  echo "| round | messages | raw s | raw msg/s | kinerja s | kinerja msg/s | ratio kinerja/raw | kinerja peak RSS MiB | kinerja CPU s |"
+  echo "|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
+  awk -F'\t' '{printf "| %d | %d | %.2f | %.0f | %.2f | %.0f | %.3f | %.0f | %.1f |\n", $1, $2, $3, $4, $5, $6, $7, $8, $9}' "$ROWS"
   local raw kin ratio rss
   raw=$(minmed 4)
   kin=$(minmed 6)
   ratio=$(minmed 7)
   rss=$(minmed 8)
-  printf '| **min** | | | %.0f | | %.0f | %.3f | %.0f |\n' "${raw%%$'\t'*}" "${kin%%$'\t'*}" "${ratio%%$'\t'*}" "${rss%%$'\t'*}"
-  printf '| **median** | | | %.0f | | %.0f | %.3f | %.0f |\n' "${raw##*$'\t'}" "${kin##*$'\t'}" "${ratio##*$'\t'}" "${rss##*$'\t'}"
+  printf '| **min** | | | %.0f | | %.0f | %.3f | %.0f | |\n' "${raw%%$'\t'*}" "${kin%%$'\t'*}" "${ratio%%$'\t'*}" "${rss%%$'\t'*}"
+  printf '| **median** | | | %.0f | | %.0f | %.3f | %.0f | |\n' "${raw##*$'\t'}" "${kin##*$'\t'}" "${ratio##*$'\t'}" "${rss##*$'\t'}"
 }
 
 echo

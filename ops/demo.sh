@@ -258,20 +258,26 @@ if ! wait_until "$READY_DEADLINE" "kinerja_employees in Prometheus" kpis_in_prom
     awk '{ n[$1 ~ /_lag_/ ? "kinerja_consumer_lag_messages(sum)" : $1] += $NF } END { for (k in n) print "  " k, n[k] }' |
     sort | head -n 40 >&2
   say "Prometheus targets: $(curl -fsS -m 5 "$PROM_URL/api/v1/targets" 2>&1 | grep -o '"health":"[^"]*"\|"lastError":"[^"]*"' | tr '\n' ' ')"
-  pid_alive "$SIM_PID" && say "the simulator is still running" || say "the simulator has exited"
+  if pid_alive "$SIM_PID"; then say "the simulator is still running"; else say "the simulator has exited"; fi
   say "last lines of $WORK/kinerja.log:"
   tail -n 20 "$WORK/kinerja.log" >&2
   say "last lines of $WORK/simulate.log:"
   tail -n 20 "$WORK/simulate.log" >&2
   exit 1
 fi
-# The applied-events rate needs two scrapes of a moving counter; give it a few seconds.
-rate_known() { [[ -n "$(prom_rows 'sum(rate(kinerja_events_total{outcome="applied"}[1m])) > 0')" ]]; }
-wait_until 15 "a non-zero event rate in Prometheus" rate_known 2>/dev/null || true
+# A 1m rate from a few seconds of samples of a counter that moves once per batch is noise:
+# let Prometheus collect ~20 s of samples first (it scrapes every second).
+rate_settled() {
+  [[ -n "$(prom_rows 'max(count_over_time(kinerja_events_total{outcome="applied"}[1m])) >= 20')" ]]
+}
+wait_until 30 "20 s of samples in Prometheus" rate_settled 2>/dev/null || true
 
 EMPLOYEES_Q='sum by (agency) (kinerja_employees)'
 JP_Q='sum by (agency) (kinerja_training_jp_sum)'
 RATE_Q='sum(rate(kinerja_events_total{outcome="applied"}[1m]))'
+# The counters sit at 0 until the simulator's first events, so for the first minute the 1m rate
+# averages in that idle start; the banner shows the last 15 s as well.
+RATE15_Q='sum(rate(kinerja_events_total{outcome="applied"}[15s]))'
 DLQ_Q='sum(kinerja_dead_letters_total)'
 LAG_Q='sum(kinerja_consumer_lag_messages)'
 
@@ -279,6 +285,7 @@ employees_line=$(prom_rows "$EMPLOYEES_Q" agency | per_label_line)
 jp_year=$(prom_rows 'count by (year) (kinerja_training_jp_sum)' year | sort | tail -n 1 | cut -f1)
 jp_line=$(prom_rows "sum by (agency) (kinerja_training_jp_sum{year=\"${jp_year:-none}\"})" agency | per_label_line)
 rate_now=$(prom_rows "$RATE_Q" | cut -f2)
+rate15_now=$(prom_rows "$RATE15_Q" | cut -f2)
 dead_now=$(prom_rows "$DLQ_Q" | cut -f2)
 lag_now=$(prom_rows "$LAG_Q" | cut -f2)
 
@@ -307,7 +314,7 @@ $RULE
  Live KPIs from Prometheus (simulated year ${jp_year:-?}; $EMPLOYEES employees, $AGENCIES agencies, $RATE events/s):
    employees per agency       $employees_line
    training JP per agency     $jp_line
-   events applied per second  $(int_fmt "${rate_now:-0}") (1m rate)
+   events applied per second  $(int_fmt "${rate15_now:-0}") over the last 15 s, $(int_fmt "${rate_now:-0}") over 1 m (counting the idle start)
    dead letters               $(int_fmt "${dead_now:-0}")
    consumer lag (messages)    $(int_fmt "${lag_now:-0}")
 
@@ -318,9 +325,10 @@ BANNER
 
 # ---------------------------------------------------------------------------------------------
 # Progress: one line every PROGRESS_EVERY seconds, from Kinerja's own /metrics.
-last_applied=0
+last_applied=""
+last_at=$SECONDS
 progress() {
-  local metrics applied agencies sim
+  local metrics applied agencies sim delta secs
   metrics=$(curl -fsS -m 5 "$METRICS_URL" 2>/dev/null) || {
     echo "[$(date +%T)] Kinerja /metrics did not answer"
     return 0
@@ -328,8 +336,15 @@ progress() {
   applied=$(awk '/^kinerja_events_total\{/ && /outcome="applied"/ { s += $NF } END { printf "%.0f", s }' <<<"$metrics")
   agencies=$(grep -c '^kinerja_employees{' <<<"$metrics" || true)
   if pid_alive "$SIM_PID"; then sim=running; else sim="finished (see $WORK/simulate.log)"; fi
-  echo "[$(date +%T)] events applied: $(int_fmt "$applied") (+$(int_fmt $((applied - last_applied))) in ${PROGRESS_EVERY}s)   agencies: $agencies   simulator: $sim"
+  delta=""
+  if [[ -n "$last_applied" ]]; then
+    secs=$((SECONDS - last_at))
+    ((secs > 0)) || secs=1
+    delta=" (+$(int_fmt $((applied - last_applied))) in ${secs}s, $(int_fmt $(((applied - last_applied) / secs)))/s)"
+  fi
+  echo "[$(date +%T)] events applied: $(int_fmt "$applied")$delta   agencies: $agencies   simulator: $sim"
   last_applied=$applied
+  last_at=$SECONDS
 }
 
 # Interruptible pause: a trapped signal ends `wait` at once, unlike a foreground sleep.
