@@ -10,7 +10,7 @@ endif()
 function(kinerja_target_defaults target)
   target_compile_options(${target} PRIVATE -Wall -Wextra -Wpedantic -Wshadow -Wnon-virtual-dtor
                                            -Wold-style-cast -Wcast-align -Wunused -Woverloaded-virtual
-                                           -Wnull-dereference -Wimplicit-fallthrough)
+ -Wimplicit-fallthrough)
   if(KINERJA_WERROR)
     target_compile_options(${target} PRIVATE -Werror)
   endif()
