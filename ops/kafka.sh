@@ -148,9 +148,7 @@ cmd_start() {
       kcat -b "$bootstrap" -L -m 5 >/dev/null 2>&1
   }
   if ! wait_until "$START_DEADLINE" "Kafka broker at $bootstrap (PID $pid)" broker_ready; then
-    pid_alive "$pid" || log "broker process exited"
-    log "last 40 lines of $logfile:"
-    tail -n 40 "$logfile" >&2
+    report_failed_start "$pid" "$logfile"
     exit 1
   fi
   trap - EXIT INT TERM
@@ -161,26 +159,7 @@ cmd_start() {
 }
 
 cmd_stop() {
-  local dir="" clean=0 arg
-  for arg in "$@"; do
-    case "$arg" in
-      --clean) clean=1 ;;
-      -*) bad_usage "unknown option: $arg" ;;
-      *) [[ -z "$dir" ]] || bad_usage "stop takes one DIR"; dir=$arg ;;
-    esac
-  done
-  [[ -n "$dir" ]] || bad_usage "stop needs DIR"
-  [[ -d "$dir" ]] || return 0
-  stop_pid "$dir/kafka.pid" "$STOP_GRACE"
-  rm -f -- "$dir/bootstrap"
-  if ((clean)); then
-    # Only delete directories that look like ours (or are empty), never e.g. $HOME.
-    if [[ -f "$dir/server.properties" || -z "$(ls -A -- "$dir")" ]]; then
-      rm -rf -- "$dir"
-    else
-      die "refusing --clean: $dir has no server.properties, so it is not a broker dir"
-    fi
-  fi
+  stop_service Kafka kafka.pid server.properties bootstrap "$STOP_GRACE" "$@"
 }
 
 case "${1:-}" in

@@ -130,3 +130,36 @@ spawn_detached() {
     spawn "$pidfile" "$@" </dev/null >>"$log" 2>&1 &
   wait_until 10 "PID file $pidfile" test -s "$pidfile"
 }
+
+# The stop command of a service script: `stop_service NAME PIDFILE MARKER OUTFILE GRACE [DIR] [--clean]`.
+# Stops the service whose PID is in DIR/PIDFILE; --clean then deletes DIR, but only if it
+# looks like the service's own (holds MARKER) or is empty, never e.g. $HOME.
+stop_service() {
+  local name=$1 pidfile=$2 marker=$3 outfile=$4 grace=$5 dir="" clean=0 arg
+  shift 5
+  for arg in "$@"; do
+    case "$arg" in
+      --clean) clean=1 ;;
+      -*) bad_usage "unknown option: $arg" ;;
+      *) [[ -z "$dir" ]] || bad_usage "stop takes one DIR"; dir=$arg ;;
+    esac
+  done
+  [[ -n "$dir" ]] || bad_usage "stop needs DIR"
+  [[ -d "$dir" ]] || return 0
+  stop_pid "$dir/$pidfile" "$grace"
+  rm -f -- "${dir:?}/$outfile"
+  if ((clean)); then
+    if [[ -f "$dir/$marker" || -z "$(ls -A -- "$dir")" ]]; then
+      rm -rf -- "$dir"
+    else
+      die "refusing --clean: $dir has no $marker, so it is not a $name dir"
+    fi
+  fi
+}
+
+# Reports a service that did not become ready: `report_failed_start PID LOGFILE`.
+report_failed_start() {
+  pid_alive "$1" || log "process $1 exited"
+  log "last 40 lines of $2:"
+  tail -n 40 "$2" >&2
+}

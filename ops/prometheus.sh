@@ -85,9 +85,7 @@ YAML
     curl -fsS -m 2 "$url/-/ready" >/dev/null 2>&1
   }
   if ! wait_until "$START_DEADLINE" "Prometheus at $url (PID $pid)" prometheus_ready; then
-    pid_alive "$pid" || log "prometheus process exited"
-    log "last 40 lines of $logfile:"
-    tail -n 40 "$logfile" >&2
+    report_failed_start "$pid" "$logfile"
     exit 1
   fi
   trap - EXIT INT TERM
@@ -96,26 +94,7 @@ YAML
 }
 
 cmd_stop() {
-  local dir="" clean=0 arg
-  for arg in "$@"; do
-    case "$arg" in
-      --clean) clean=1 ;;
-      -*) bad_usage "unknown option: $arg" ;;
-      *) [[ -z "$dir" ]] || bad_usage "stop takes one DIR"; dir=$arg ;;
-    esac
-  done
-  [[ -n "$dir" ]] || bad_usage "stop needs DIR"
-  [[ -d "$dir" ]] || return 0
-  stop_pid "$dir/prometheus.pid" "$STOP_GRACE"
-  rm -f -- "$dir/url"
-  if ((clean)); then
-    # Only delete directories that look like ours (or are empty), never e.g. $HOME.
-    if [[ -f "$dir/prometheus.yml" || -z "$(ls -A -- "$dir")" ]]; then
-      rm -rf -- "$dir"
-    else
-      die "refusing --clean: $dir has no prometheus.yml, so it is not a Prometheus dir"
-    fi
-  fi
+  stop_service Prometheus prometheus.pid prometheus.yml url "$STOP_GRACE" "$@"
 }
 
 case "${1:-}" in
