@@ -137,38 +137,66 @@ WORK=$(mktemp -d /tmp/kinerja-demo.XXXXXX)
 say "work dir $WORK"
 
 say "starting Kafka"
-BROKERS=$(bash "$OPS/kafka.sh" start "$WORK/kafka" 2>>"$WORK/kafka-start.log") || {
+# A second try covers transient failures (a port taken between probe and bind, or a random
+# cluster id that begins with '-', which kafka-storage rejects); each try draws new ones.
+BROKERS=""
+for try in 1 2; do
+  if BROKERS=$(bash "$OPS/kafka.sh" start "$WORK/kafka" 2>>"$WORK/kafka-start.log"); then
+    break
+  fi
+  BROKERS=""
+  ((try == 1)) && say "Kafka did not start; trying once more (details in $WORK/kafka-start.log)"
+done
+if [[ -z "$BROKERS" ]]; then
   say "Kafka did not start; $WORK/kafka-start.log:"
   cat "$WORK/kafka-start.log" >&2
   exit 1
-}
+fi
 quietly "$WORK/create-topics.log" "kinerja create-topics" \
   "$KINERJA" create-topics --brokers "$BROKERS" --partitions "$PARTITIONS"
 
-METRICS_PORT=$(free_port)
-METRICS_URL=http://127.0.0.1:$METRICS_PORT/metrics
-say "starting kinerja run (metrics on $METRICS_URL)"
-spawn_detached "$WORK/kinerja.pid" "$WORK/kinerja.log" \
-  "$KINERJA" run --brokers "$BROKERS" --state-dir "$WORK/state" \
-  --metrics-address "127.0.0.1:$METRICS_PORT"
-KINERJA_PID=$(<"$WORK/kinerja.pid")
+# free_port only sees listeners, so a port can still be taken (e.g. as the local end of an
+# outgoing connection) when Kinerja binds it; then Kinerja exits at once and we pick another.
 metrics_up() {
   pid_alive "$KINERJA_PID" || return 125
   curl -fsS -m 2 -o /dev/null "$METRICS_URL"
 }
-if ! wait_until 60 "Kinerja metrics at $METRICS_URL" metrics_up; then
+for try in 1 2 3; do
+  METRICS_PORT=$(free_port)
+  METRICS_URL=http://127.0.0.1:$METRICS_PORT/metrics
+  say "starting kinerja run (metrics on $METRICS_URL)"
+  touch "$WORK/kinerja.log"
+  log_lines=$(wc -l <"$WORK/kinerja.log")
+  spawn_detached "$WORK/kinerja.pid" "$WORK/kinerja.log" \
+    "$KINERJA" run --brokers "$BROKERS" --state-dir "$WORK/state" \
+    --metrics-address "127.0.0.1:$METRICS_PORT"
+  KINERJA_PID=$(<"$WORK/kinerja.pid")
+  wait_until 60 "Kinerja metrics at $METRICS_URL" metrics_up && break
+  if ((try < 3)) && ! pid_alive "$KINERJA_PID" &&
+    tail -n "+$((log_lines + 1))" "$WORK/kinerja.log" | grep -q "cannot listen"; then
+    say "port $METRICS_PORT was taken after all; trying another"
+    continue
+  fi
   say "last lines of $WORK/kinerja.log:"
   tail -n 30 "$WORK/kinerja.log" >&2
   exit 1
-fi
+done
 
 say "starting Prometheus"
-PROM_URL=$(bash "$OPS/prometheus.sh" start "$WORK/prometheus" "127.0.0.1:$METRICS_PORT" \
-  2>>"$WORK/prometheus-start.log") || {
+PROM_URL=""
+for try in 1 2; do # a second try for the same port race inside prometheus.sh
+  if PROM_URL=$(bash "$OPS/prometheus.sh" start "$WORK/prometheus" "127.0.0.1:$METRICS_PORT" \
+    2>>"$WORK/prometheus-start.log"); then
+    break
+  fi
+  PROM_URL=""
+  ((try == 1)) && say "Prometheus did not start; trying once more (details in $WORK/prometheus-start.log)"
+done
+if [[ -z "$PROM_URL" ]]; then
   say "Prometheus did not start; $WORK/prometheus-start.log:"
   cat "$WORK/prometheus-start.log" >&2
   exit 1
-}
+fi
 
 say "starting the simulator ($EMPLOYEES employees, $AGENCIES agencies, 365 days, $RATE events/s)"
 spawn_detached "$WORK/simulate.pid" "$WORK/simulate.log" \
@@ -245,8 +273,9 @@ per_label_line() {
 
 # ---------------------------------------------------------------------------------------------
 # 3. Wait for the first KPIs in Prometheus, then print where to look.
+PROM_PID=$(<"$WORK/prometheus/prometheus.pid")
 kpis_in_prometheus() {
-  pid_alive "$KINERJA_PID" || return 125
+  pid_alive "$KINERJA_PID" && pid_alive "$PROM_PID" || return 125
   local v
   v=$(prom_rows 'sum(kinerja_employees)' | cut -f2)
   [[ -n "$v" && "$v" != 0 ]]
@@ -279,6 +308,7 @@ RATE_Q='sum(rate(kinerja_events_total{outcome="applied"}[1m]))'
 # averages in that idle start; the banner shows the last 15 s as well.
 RATE15_Q='sum(rate(kinerja_events_total{outcome="applied"}[15s]))'
 DLQ_Q='sum(kinerja_dead_letters_total)'
+DUP_Q='sum(kinerja_events_total{outcome="duplicate"})'
 LAG_Q='sum(kinerja_consumer_lag_messages)'
 
 employees_line=$(prom_rows "$EMPLOYEES_Q" agency | per_label_line)
@@ -287,6 +317,7 @@ jp_line=$(prom_rows "sum by (agency) (kinerja_training_jp_sum{year=\"${jp_year:-
 rate_now=$(prom_rows "$RATE_Q" | cut -f2)
 rate15_now=$(prom_rows "$RATE15_Q" | cut -f2)
 dead_now=$(prom_rows "$DLQ_Q" | cut -f2)
+dup_now=$(prom_rows "$DUP_Q" | cut -f2)
 lag_now=$(prom_rows "$LAG_Q" | cut -f2)
 
 RULE=$(printf '=%.0s' {1..96})
@@ -315,7 +346,7 @@ $RULE
    employees per agency       $employees_line
    training JP per agency     $jp_line
    events applied per second  $(int_fmt "${rate15_now:-0}") over the last 15 s, $(int_fmt "${rate_now:-0}") over 1 m (counting the idle start)
-   dead letters               $(int_fmt "${dead_now:-0}")
+   dead letters               $(int_fmt "${dead_now:-0}")   (duplicates recognised and skipped: $(int_fmt "${dup_now:-0}"))
    consumer lag (messages)    $(int_fmt "${lag_now:-0}")
 
  $(if [[ -n "$DURATION" ]]; then echo "DEMO_DURATION=$DURATION: stopping by itself in ${DURATION}s."; else echo "Ctrl-C stops everything and cleans up."; fi) Progress every ${PROGRESS_EVERY}s below.
@@ -335,7 +366,13 @@ progress() {
   }
   applied=$(awk '/^kinerja_events_total\{/ && /outcome="applied"/ { s += $NF } END { printf "%.0f", s }' <<<"$metrics")
   agencies=$(grep -c '^kinerja_employees{' <<<"$metrics" || true)
-  if pid_alive "$SIM_PID"; then sim=running; else sim="finished (see $WORK/simulate.log)"; fi
+  if pid_alive "$SIM_PID"; then
+    sim=running
+  elif grep -q "kinerja simulate: produced" "$WORK/simulate.log" 2>/dev/null; then
+    sim="done, the simulated year is complete"
+  else
+    sim="exited early, see $WORK/simulate.log"
+  fi
   delta=""
   if [[ -n "$last_applied" ]]; then
     secs=$((SECONDS - last_at))

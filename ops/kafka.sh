@@ -89,7 +89,11 @@ cluster_id() {
   if [[ -n "$id" ]]; then
     echo "$id"
   else
-    head -c 16 /dev/urandom | base64 | tr '+/' '-_' | cut -c1-22
+    # StorageTool would read an id starting with '-' as an option: draw again.
+    until [[ -n "$id" && "$id" != -* ]]; do
+      id=$(head -c 16 /dev/urandom | base64 | tr '+/' '-_' | cut -c1-22)
+    done
+    echo "$id"
   fi
 }
 

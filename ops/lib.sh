@@ -37,7 +37,9 @@ free_port() {
   local try p
   for ((try = 0; try < 200; try++)); do
     p=$(((RANDOM << 15 | RANDOM) % 41000 + 20000))
-    if [[ -z "$(ss -Htln "sport = :$p" 2>/dev/null)" ]]; then
+    # Any socket on the port counts (listening, connected, TIME_WAIT): a port that is the
+    # local end of an outgoing connection cannot be bound either.
+    if [[ -z "$(ss -Htan "sport = :$p" 2>/dev/null)" ]]; then
       echo "$p"
       return 0
     fi
