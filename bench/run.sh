@@ -14,8 +14,10 @@
 #        EMPLOYEES (EVENTS/500, i.e. 10000 for 5M; ~530 events per employee-year)
 #        PARTITIONS (64)
 #        BUILD_DIR (build-bench)  SKIP_BUILD=1 uses what is there
-#        WAIT_FOR_COMPILES (1)    before the rounds, wait (up to 1 h) while a cc1plus runs
+#        WAIT_FOR_COMPILES (1)    before each round, wait (up to 1 h) while a cc1plus runs
 #        RESULTS (unset)          also write the final Markdown table to this file
+#        KINERJA_ARGS (unset)     extra flags for `kinerja run`, for experiments (word-split),
+#                                 e.g. KINERJA_ARGS="--dedup-window-hours 0"
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd -P)
@@ -25,6 +27,7 @@ EMPLOYEES=${EMPLOYEES:-$(((EVENTS + 499) / 500))}
 PARTITIONS=${PARTITIONS:-64}
 BUILD_DIR=${BUILD_DIR:-$ROOT/build-bench}
 WAIT_FOR_COMPILES=${WAIT_FOR_COMPILES:-1}
+read -r -a KINERJA_EXTRA <<<"${KINERJA_ARGS:-}"
 TOPIC=bench.events
 DLQ=bench.events.dlq
 
@@ -99,7 +102,7 @@ wait_for_compiles() {
 
 json_field() { sed -n "s/.*\"$2\":\([0-9.]*\).*/\1/p" <<<"$1"; }
 
-# One line per round: round messages raw_s raw_rate kin_s kin_rate ratio rss_mib kin_cpu_s
+# One line per round: round messages raw_s raw_rate kin_s kin_rate ratio rss_mib kin_cpu_s kin_clean_s
 ROWS=$WORK/rows.tsv
 : >"$ROWS"
 for ((r = 1; r <= RUNS; r++)); do
@@ -118,11 +121,14 @@ for ((r = 1; r <= RUNS; r++)); do
   log "round $r/$RUNS: kinerja run --stop-at-end"
   state="$WORK/state-$r"
   mkdir -p "$state"
+  # Each output line gets a timestamp, so the time until "stopped cleanly" (work done, group
+  # left; what follows is process teardown, incl. the metrics server) is known too.
   s0=$(date +%s.%N)
   rc=0
   /usr/bin/time -v -o "$WORK/time-$r.txt" \
     "$KINERJA" run --brokers "$BROKERS" --topic "$TOPIC" --dlq-topic "$DLQ" --group "bench-kinerja-$id" \
-    --state-dir "$state" --stop-at-end --metrics-address 127.0.0.1:0 >"$WORK/run-$r.log" 2>&1 || rc=$?
+    --state-dir "$state" --stop-at-end --metrics-address 127.0.0.1:0 ${KINERJA_EXTRA[@]+"${KINERJA_EXTRA[@]}"} 2>&1 |
+    while IFS= read -r line; do printf '%s %s\n' "$EPOCHREALTIME" "$line"; done >"$WORK/run-$r.log" || rc=$?
   s1=$(date +%s.%N)
   if ((rc != 0)); then
     tail -n 20 "$WORK/run-$r.log" >&2
@@ -131,15 +137,16 @@ for ((r = 1; r <= RUNS; r++)); do
   rss_kb=$(sed -n 's/.*Maximum resident set size (kbytes): *\([0-9]*\).*/\1/p' "$WORK/time-$r.txt")
   cpu_s=$(awk -F': *' '/User time|System time/ {t += $2} END {printf "%.2f", t}' "$WORK/time-$r.txt")
   kin_s=$(awk -v a="$s0" -v b="$s1" 'BEGIN{printf "%.3f", b-a}')
+  clean_s=$(awk -v a="$s0" '/kinerja run: stopped cleanly/ {printf "%.3f", $1 - a; exit}' "$WORK/run-$r.log")
   state_mib=$(du -sm "$state" | cut -f1)
   rm -rf -- "$state"
 
   # Kinerja's messages are the end offsets' total, which is what the raw consumer counted.
-  awk -v r="$r" -v m="$raw_msgs" -v rs="$raw_s" -v rr="$raw_rate" -v ks="$kin_s" -v kb="$rss_kb" -v cpu="$cpu_s" 'BEGIN{
+  awk -v r="$r" -v m="$raw_msgs" -v rs="$raw_s" -v rr="$raw_rate" -v ks="$kin_s" -v kb="$rss_kb" -v cpu="$cpu_s" -v cs="${clean_s:-0}" 'BEGIN{
     kr = m / ks
-    printf "%d\t%d\t%.3f\t%.0f\t%.3f\t%.0f\t%.3f\t%.0f\t%.2f\n", r, m, rs, rr, ks, kr, kr / rr, kb / 1024, cpu
+    printf "%d\t%d\t%.3f\t%.0f\t%.3f\t%.0f\t%.3f\t%.0f\t%.2f\t%.3f\n", r, m, rs, rr, ks, kr, kr / rr, kb / 1024, cpu, cs
   }' >>"$ROWS"
-  log "round $r/$RUNS: kinerja: $(tail -n 1 "$ROWS" | awk -F'\t' '{printf "%.3f s, %d msg/s, ratio %.3f, peak RSS %d MiB, CPU %.1f s", $5, $6, $7, $8, $9}'), state dir ${state_mib} MiB"
+  log "round $r/$RUNS: kinerja: $(tail -n 1 "$ROWS" | awk -F'\t' '{printf "%.3f s (%.3f s until stopped cleanly), %d msg/s, ratio %.3f, peak RSS %d MiB, CPU %.1f s", $5, $10, $6, $7, $8, $9}'), state dir ${state_mib} MiB"
   grep -iE 'user time|system time|percent of cpu|elapsed' "$WORK/time-$r.txt" | sed 's/^\s*/bench:   /' >&2
 done
 
@@ -153,20 +160,20 @@ minmed() {
 }
 
 table() {
-  echo "| round | messages | raw s | raw msg/s | kinerja s | kinerja msg/s | ratio kinerja/raw | kinerja peak RSS MiB | kinerja CPU s |"
-  echo "|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
-  awk -F'\t' '{printf "| %d | %d | %.2f | %.0f | %.2f | %.0f | %.3f | %.0f | %.1f |\n", $1, $2, $3, $4, $5, $6, $7, $8, $9}' "$ROWS"
+  echo "| round | messages | raw s | raw msg/s | kinerja s | kinerja msg/s | ratio kinerja/raw | kinerja peak RSS MiB | kinerja CPU s | kinerja s to clean stop |"
+  echo "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
+  awk -F'\t' '{printf "| %d | %d | %.2f | %.0f | %.2f | %.0f | %.3f | %.0f | %.1f | %.2f |\n", $1, $2, $3, $4, $5, $6, $7, $8, $9, $10}' "$ROWS"
   local raw kin ratio rss
   raw=$(minmed 4)
   kin=$(minmed 6)
   ratio=$(minmed 7)
   rss=$(minmed 8)
-  printf '| **min** | | | %.0f | | %.0f | %.3f | %.0f | |\n' "${raw%%$'\t'*}" "${kin%%$'\t'*}" "${ratio%%$'\t'*}" "${rss%%$'\t'*}"
-  printf '| **median** | | | %.0f | | %.0f | %.3f | %.0f | |\n' "${raw##*$'\t'}" "${kin##*$'\t'}" "${ratio##*$'\t'}" "${rss##*$'\t'}"
+  printf '| **min** | | | %.0f | | %.0f | %.3f | %.0f | | |\n' "${raw%%$'\t'*}" "${kin%%$'\t'*}" "${ratio%%$'\t'*}" "${rss%%$'\t'*}"
+  printf '| **median** | | | %.0f | | %.0f | %.3f | %.0f | | |\n' "${raw##*$'\t'}" "${kin##*$'\t'}" "${ratio##*$'\t'}" "${rss##*$'\t'}"
 }
 
 echo
 echo "Kinerja vs raw librdkafka consume: $PRODUCED events, $PARTITIONS partitions, $RUNS rounds," \
-  "$(nproc) cores, $(free -g | awk '/^Mem:/{print $2}') GiB RAM"
+  "$(nproc) cores, $(free -g | awk '/^Mem:/{print $2}') GiB RAM${KINERJA_ARGS:+, kinerja run $KINERJA_ARGS}"
 echo
 table | tee ${RESULTS:+"$RESULTS"}
