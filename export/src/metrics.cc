@@ -5,8 +5,16 @@
 #include <prometheus/gauge.h>
 #include <prometheus/histogram.h>
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <chrono>
 #include <map>
 #include <mutex>
+#include <thread>
 
 namespace kinerja::exporter {
 
@@ -161,13 +169,39 @@ struct MetricsServer::Impl {
   std::unique_ptr<prometheus::Exposer> exposer;
   // The exposer holds collectables only weakly; the server owns them.
   std::vector<std::shared_ptr<prometheus::Collectable>> owned;
+  std::string wake_host = "127.0.0.1";  // an address of ours that reaches the listener
 };
 
 MetricsServer::MetricsServer(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
-MetricsServer::~MetricsServer() = default;
+
+MetricsServer::~MetricsServer() {
+  // civetweb's listener notices the stop flag only when its poll() returns, which takes up to
+  // 2 s when idle; connecting to it while it stops wakes it at once.
+  const int port = this->port();
+  std::atomic<bool> stopped{false};
+  std::thread waker([&] {
+    while (!stopped.load()) {
+      const int fd = socket(AF_INET, SOCK_STREAM, 0);
+      if (fd < 0) return;
+      sockaddr_in addr{};
+      addr.sin_family = AF_INET;
+      addr.sin_port = htons(static_cast<uint16_t>(port));
+      inet_pton(AF_INET, impl_->wake_host.c_str(), &addr.sin_addr);
+      connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
+      close(fd);
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+  });
+  impl_->exposer.reset();
+  stopped.store(true);
+  waker.join();
+}
 
 Result<std::unique_ptr<MetricsServer>> MetricsServer::Start(const std::string& address) {
   auto impl = std::make_unique<Impl>();
+  const std::string host = address.substr(0, address.rfind(':'));
+  in_addr parsed{};
+  if (!host.empty() && host != "0.0.0.0" && inet_pton(AF_INET, host.c_str(), &parsed) == 1) impl->wake_host = host;
   try {
     // civetweb reports bind failures by throwing; keep that inside this boundary.
     impl->exposer = std::make_unique<prometheus::Exposer>(address, 2);

@@ -76,7 +76,9 @@ class Checker {
       Fail(std::string(key) + ": must be a string");
       return std::nullopt;
     }
-    const size_t n = CodePoints(s);
+    // Byte length bounds the code points from above, and a non-empty string has at least one:
+    // count code points only when the bytes alone cannot decide.
+    const size_t n = s.size() > max_len ? CodePoints(s) : s.size();
     if (n < min_len || n > max_len) {
       Fail(std::string(key) + ": length must be " + std::to_string(min_len) + "-" +
            std::to_string(max_len) + " characters, got " + std::to_string(n));

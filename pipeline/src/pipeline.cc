@@ -22,6 +22,8 @@ struct Pipeline::Batch {
   BatchCounts counts;
   std::unordered_map<int32_t, KpiTable> deltas;
   std::unordered_map<int32_t, std::unordered_set<Nip>> dirty;
+  std::unordered_map<int32_t, std::vector<std::pair<Nip, processors::DedupChange>>> dedup;
+  std::vector<processors::DedupChange> scratch;
   std::unordered_map<int32_t, int64_t> next_offsets;
   std::unordered_map<int32_t, MonthIndex> newest;
   bool dead_lettered = false;
@@ -86,9 +88,10 @@ Result<EmployeeState*> Pipeline::LoadEmployee(Partition& part, int32_t partition
   auto it = part.employees.find(nip);
   if (it != part.employees.end()) return &it->second;
   EmployeeState state;
-  auto stored = store_->GetEntity(partition, processors::EmployeeKey(nip));
-  if (!stored.ok()) return stored.status();
-  if (stored.value()) KINERJA_RETURN_IF_ERROR(processors::DecodeEmployee(*stored.value(), &state));
+  KINERJA_RETURN_IF_ERROR(store_->ScanEntities(
+      partition, processors::EmployeeKey(nip), [&](std::string_view suffix, std::string_view value) {
+        return processors::AbsorbEmployeeEntity(suffix, value, &state);
+      }));
   return &part.employees.emplace(nip, std::move(state)).first->second;
 }
 
@@ -114,7 +117,14 @@ Status Pipeline::ProcessMessage(const ingest::Message& m, Batch& batch) {
   auto state = LoadEmployee(part, m.partition, event.envelope.subject);
   if (!state.ok()) return state.status();
   const int64_t ts = m.timestamp_ms >= 0 ? m.timestamp_ms : event.envelope.time.unix_seconds * 1000;
-  if (processors::CheckDuplicateAndRemember(**state, event.envelope, ts, options_.dedup_window_ms)) {
+  batch.scratch.clear();
+  const bool duplicate = processors::CheckDuplicateAndRemember((*state)->dedup, event.envelope, ts,
+                                                               options_.dedup_window_ms, &batch.scratch);
+  if (!batch.scratch.empty()) {
+    auto& changes = batch.dedup[m.partition];
+    for (auto& c : batch.scratch) changes.emplace_back(event.envelope.subject, std::move(c));
+  }
+  if (duplicate) {
     batch.counts.events[type][static_cast<size_t>(Outcome::kDuplicate)]++;
     return Status::OK();
   }
@@ -140,6 +150,13 @@ Status Pipeline::CommitBatch(Batch& batch) {
     for (Nip nip : nips) {
       processors::EncodeEmployee(part.employees.at(nip), &buffer);
       writes.entities.push_back({p, processors::EmployeeKey(nip), buffer});
+    }
+  }
+  for (const auto& [p, changes] : batch.dedup) {
+    for (const auto& [nip, change] : changes) {
+      writes.entities.push_back({p, processors::DedupEntityKey(nip, change.key),
+                                 change.timestamp_ms ? std::optional(processors::EncodeDedupTimestamp(*change.timestamp_ms))
+                                                     : std::nullopt});
     }
   }
   for (const auto& [p, delta] : batch.deltas) {

@@ -1,10 +1,13 @@
 #include "processors/codec.h"
 
+#include <algorithm>
+
 namespace kinerja::processors {
 namespace {
 
 constexpr uint8_t kEmployeeFormat = 1;
 constexpr uint8_t kMetaFormat = 1;
+constexpr char kDedupTag = 'd';
 
 class Writer {
  public:
@@ -104,12 +107,6 @@ void EncodeEmployee(const EmployeeState& s, std::string* out) {
     w.Varint(static_cast<uint64_t>(a.administrative));
     w.Varint(static_cast<uint64_t>(a.substantive));
   }
-  w.Varint(s.applied.size());
-  for (const auto& a : s.applied) {
-    w.Str(a.source);
-    w.Str(a.id);
-    w.Signed(a.timestamp_ms);
-  }
 }
 
 Status DecodeEmployee(std::string_view bytes, EmployeeState* s) {
@@ -145,13 +142,6 @@ Status DecodeEmployee(std::string_view bytes, EmployeeState* s) {
     a.substantive = static_cast<int64_t>(r.Varint());
     s->activity.emplace(month, a);
   }
-  for (uint64_t n = r.Varint(); n > 0 && r.ok(); --n) {
-    AppliedId a;
-    a.source = r.Str();
-    a.id = r.Str();
-    a.timestamp_ms = r.Signed();
-    s->applied.push_back(std::move(a));
-  }
   if (!r.ok() || !r.done()) return Status::Corruption("employee state: truncated or trailing bytes");
   return Status::OK();
 }
@@ -163,6 +153,38 @@ std::string EmployeeKey(Nip nip) {
     nip >>= 8;
   }
   return k;
+}
+
+std::string DedupEntityKey(Nip nip, std::string_view dedup_key) {
+  std::string k = EmployeeKey(nip);
+  k.push_back(kDedupTag);
+  k.append(dedup_key);
+  return k;
+}
+
+std::string EncodeDedupTimestamp(int64_t timestamp_ms) {
+  std::string out;
+  Writer w(&out);
+  w.Signed(timestamp_ms);
+  return out;
+}
+
+Status AbsorbEmployeeEntity(std::string_view suffix, std::string_view value, EmployeeState* state) {
+  if (suffix.empty()) {
+    DedupMemory dedup = std::move(state->dedup);
+    KINERJA_RETURN_IF_ERROR(DecodeEmployee(value, state));
+    state->dedup = std::move(dedup);
+    return Status::OK();
+  }
+  if (suffix[0] != kDedupTag) return Status::Corruption("employee entity: unknown kind");
+  Reader r(value);
+  const int64_t ts = r.Signed();
+  if (!r.ok() || !r.done()) return Status::Corruption("dedup entry: bad timestamp");
+  DedupMemory& m = state->dedup;
+  m.applied.emplace(std::string(suffix.substr(1)), ts);
+  m.newest_ms = std::max(m.newest_ms, ts);
+  m.oldest_ms = std::min(m.oldest_ms, ts);
+  return Status::OK();
 }
 
 std::string EncodePartitionMeta(const PartitionMeta& meta) {

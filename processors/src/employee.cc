@@ -66,14 +66,38 @@ void EmitAll(const EmployeeState& s, int sign, KpiTable* d) {
 
 }  // namespace
 
-bool CheckDuplicateAndRemember(EmployeeState& s, const Envelope& env, int64_t ts, int64_t window_ms) {
-  int64_t newest = ts;
-  for (const auto& a : s.applied) newest = std::max(newest, a.timestamp_ms);
-  std::erase_if(s.applied, [&](const AppliedId& a) { return a.timestamp_ms < newest - window_ms; });
-  for (const auto& a : s.applied) {
-    if (a.id == env.id && a.source == env.source) return true;
+std::string DedupKey(std::string_view source, std::string_view id) {
+  std::string key;
+  key.reserve(source.size() + 1 + id.size());
+  key.append(source);
+  key.push_back('\0');  // agency codes never contain NUL
+  key.append(id);
+  return key;
+}
+
+bool CheckDuplicateAndRemember(DedupMemory& m, const Envelope& env, int64_t ts, int64_t window_ms,
+                               std::vector<DedupChange>* changes) {
+  m.newest_ms = std::max(m.newest_ms, ts);
+  const int64_t horizon = m.newest_ms - window_ms;
+  if (m.oldest_ms < horizon) {
+    // Something may have expired: sweep once. A sweep leaves oldest_ms >= horizon, so the next
+    // one waits until time has moved on by the age of the oldest survivor.
+    m.oldest_ms = INT64_MAX;
+    for (auto it = m.applied.begin(); it != m.applied.end();) {
+      if (it->second < horizon) {
+        changes->push_back({it->first, std::nullopt});
+        it = m.applied.erase(it);
+      } else {
+        m.oldest_ms = std::min(m.oldest_ms, it->second);
+        ++it;
+      }
+    }
   }
-  s.applied.push_back({env.source, env.id, ts});
+  std::string key = DedupKey(env.source, env.id);
+  if (m.applied.count(key)) return true;
+  m.oldest_ms = std::min(m.oldest_ms, ts);
+  changes->push_back({key, ts});
+  m.applied.emplace(std::move(key), ts);
   return false;
 }
 
@@ -94,8 +118,6 @@ ApplyEffect Apply(const Event& event, EmployeeState& s, KpiTable* d) {
     EmitAll(s, +1, d);
     return effect;
   }
-  // The employee facet changes only on the first event (the employee starts to count).
-  EmitEmployee(s, -1, d);
   if (const auto* t = std::get_if<TrainingCompleted>(&event.data)) {
     const int year = t->completed_on.year;
     EmitTrainingYear(s, year, -1, d);
@@ -111,7 +133,8 @@ ApplyEffect Apply(const Event& event, EmployeeState& s, KpiTable* d) {
     EmitActivityMonth(s, month, +1, d);
     effect.month = month;
   }
-  EmitEmployee(s, +1, d);
+  // The employee facet changes only with the first event: the employee starts to count.
+  if (!was_known) EmitEmployee(s, +1, d);
   return effect;
 }
 

@@ -49,6 +49,18 @@ class KvStateStore : public StateStore {
     return kv_->Get(keys::Make(partition, keys::kEntity, key));
   }
 
+  Status ScanEntities(int32_t partition, std::string_view prefix,
+                      const std::function<Status(std::string_view, std::string_view)>& fn) override {
+    const std::string start = keys::Make(partition, keys::kEntity, prefix);
+    Status inner;
+    Status st = kv_->Scan(start, [&](std::string_view k, std::string_view v) {
+      if (k.substr(0, start.size()) != start) return false;
+      inner = fn(k.substr(start.size()), v);
+      return inner.ok();
+    });
+    return st.ok() ? inner : st;
+  }
+
   Status Commit(const WriteSet& w) override {
     std::vector<OrderedKv::Op> ops;
     ops.reserve(w.entities.size() + w.counters.size() + 2 * w.progress.size());

@@ -6,6 +6,7 @@
 
 #include "ingest/memory.h"
 #include "pipeline/pipeline.h"
+#include "processors/codec.h"
 #include "support.h"
 
 using namespace kinerja;
@@ -168,4 +169,45 @@ TEST_CASE("a failing dead-letter sink stops the pipeline before the offset is co
   auto p0 = store->LoadPartition(0);
   REQUIRE(p0.ok());
   CHECK_FALSE(p0->next_offset);  // the rejected message will be offered again
+}
+
+TEST_CASE("the dedup memory survives a restart: a retry after it is still a duplicate") {
+  ingest::MemoryDeadLetters dlq;
+  auto store = storage::NewMemoryStateStore();
+  RecordingProbe probe;
+  {
+    ingest::MemorySource src(1);
+    Append(src, 0, kN1, Ev::Upsert("u1", kN1, "A1"));
+    Append(src, 0, kN1, Ev::Activity("a1", kN1, "2026-03-02", 60, "administrative"));
+    Pipeline first({}, &src, &dlq, store.get(), &probe);
+    Drain(first);
+  }
+  ingest::MemorySource replay(1);
+  Append(replay, 0, kN1, Ev::Upsert("u1", kN1, "A1"));
+  Append(replay, 0, kN1, Ev::Activity("a1", kN1, "2026-03-02", 60, "administrative"));
+  Append(replay, 0, kN1, Ev::Activity("a1", kN1, "2026-03-02", 60, "administrative"));  // retry
+  Pipeline second({}, &replay, &dlq, store.get(), &probe);
+  Drain(second);
+  CHECK(second.Snapshot().counters.Get(AdminMinutes("A1", 2026, 3)) == 60);
+  CHECK(probe.Count(EventType::kActivityLogged, Outcome::kDuplicate) == 1);
+}
+
+TEST_CASE("forgotten ids are deleted from the store when the window passes") {
+  ingest::MemoryDeadLetters dlq;
+  auto store = storage::NewMemoryStateStore();
+  NullProbe probe;
+  PipelineOptions options;
+  options.dedup_window_ms = 1000;
+  ingest::MemorySource src(1);
+  Append(src, 0, kN1, Ev::Activity("a1", kN1, "2026-03-02", 60, "administrative"), 1000);
+  Append(src, 0, kN1, Ev::Activity("a2", kN1, "2026-03-02", 60, "administrative"), 5000);
+  Pipeline pipe(options, &src, &dlq, store.get(), &probe);
+  Drain(pipe);
+  std::vector<std::string> remembered;
+  REQUIRE(store->ScanEntities(0, processors::EmployeeKey(198609262015051001ULL),
+                              [&](std::string_view suffix, std::string_view) {
+                                if (!suffix.empty()) remembered.emplace_back(suffix.substr(1));
+                                return Status::OK();
+                              }).ok());
+  CHECK(remembered == std::vector<std::string>{processors::DedupKey("A1", "a2")});
 }

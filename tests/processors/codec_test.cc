@@ -1,5 +1,7 @@
 #include <catch2/catch.hpp>
 
+#include <algorithm>
+
 #include "processors/codec.h"
 
 using namespace kinerja;
@@ -13,16 +15,29 @@ TEST_CASE("employee state survives encode/decode exactly") {
   s.training[{Date{2026, 2, 1}, "LATSAR"}] = {450, TrainingMode::kNonklasikal};
   s.training[{Date{2025, 12, 31}, "X"}] = {1, TrainingMode::kKlasikal};
   s.activity[ToMonthIndex(2026, 3)] = {120, 7};
-  s.applied.push_back({"A1", "id-1", 1700000000000});
-  s.applied.push_back({"A2", std::string(128, 'z'), -5});
+  s.dedup.applied[DedupKey("A1", "id-1")] = 1700000000000;
+  s.dedup.applied[DedupKey("A2", std::string(128, 'z'))] = -5;
+  // The state and each remembered id are separate entities under the employee's prefix.
+  const Nip nip = 198609262015051001ULL;
+  std::vector<std::pair<std::string, std::string>> entities;
   std::string bytes;
   EncodeEmployee(s, &bytes);
+  entities.push_back({EmployeeKey(nip), bytes});
+  for (const auto& [key, ts] : s.dedup.applied) entities.push_back({DedupEntityKey(nip, key), EncodeDedupTimestamp(ts)});
+  std::sort(entities.begin(), entities.end());  // the order a prefix scan returns them in
   EmployeeState back;
-  REQUIRE(DecodeEmployee(bytes, &back).ok());
+  for (const auto& [key, value] : entities) {
+    REQUIRE(key.substr(0, 8) == EmployeeKey(nip));
+    REQUIRE(AbsorbEmployeeEntity(std::string_view(key).substr(8), value, &back).ok());
+  }
   CHECK(back == s);
+  CHECK(back.dedup.newest_ms == 1700000000000);
+  CHECK(back.dedup.oldest_ms == -5);
+  CHECK_FALSE(AbsorbEmployeeEntity("x", "", &back).ok());
 
   EmployeeState empty;
   EncodeEmployee(empty, &bytes);
+  back = EmployeeState{};
   REQUIRE(DecodeEmployee(bytes, &back).ok());
   CHECK(back == empty);
 }

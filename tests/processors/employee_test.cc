@@ -154,16 +154,33 @@ TEST_CASE("an upsert that keeps agency and status changes no counter") {
 }
 
 TEST_CASE("dedup: same (source id) within the window is a duplicate even with other content") {
-  EmployeeState s;
+  DedupMemory m;
+  std::vector<DedupChange> changes;
   constexpr int64_t kDay = 24LL * 3600 * 1000;
   constexpr int64_t kWindow = 7 * kDay;
   Envelope a{"id-1", "A1", EventType::kActivityLogged, kNip, {}};
-  CHECK_FALSE(CheckDuplicateAndRemember(s, a, 1000, kWindow));
-  CHECK(CheckDuplicateAndRemember(s, a, 1000 + kDay, kWindow));
+  CHECK_FALSE(CheckDuplicateAndRemember(m, a, 1000, kWindow, &changes));
+  CHECK(CheckDuplicateAndRemember(m, a, 1000 + kDay, kWindow, &changes));
   Envelope other_source = a;
   other_source.source = "A2";
-  CHECK_FALSE(CheckDuplicateAndRemember(s, other_source, 1000 + kDay, kWindow));
-  // Beyond the window the id is forgotten and applies again.
-  CHECK_FALSE(CheckDuplicateAndRemember(s, a, 1000 + 8 * kDay + 1, kWindow));
-  CHECK(s.applied.size() == 1);  // the two older entries were pruned
+  CHECK_FALSE(CheckDuplicateAndRemember(m, other_source, 1000 + kDay, kWindow, &changes));
+  // Remembered: two ids, each once.
+  REQUIRE(changes.size() == 2);
+  CHECK(changes[0].key == DedupKey("A1", "id-1"));
+  CHECK(changes[0].timestamp_ms == 1000);
+  // Exactly at the window's edge the id is still remembered ...
+  changes.clear();
+  CHECK(CheckDuplicateAndRemember(m, a, 1000 + kWindow, kWindow, &changes));
+  CHECK(changes.empty());
+  // ... one millisecond later it is forgotten (and the forgetting is persisted), so it applies.
+  CHECK_FALSE(CheckDuplicateAndRemember(m, a, 1000 + kWindow + 1, kWindow, &changes));
+  REQUIRE(changes.size() == 2);
+  CHECK(changes[0].key == DedupKey("A1", "id-1"));
+  CHECK_FALSE(changes[0].timestamp_ms);
+  CHECK(changes[1].timestamp_ms == 1000 + kWindow + 1);
+  CHECK(m.applied.size() == 2);  // A2's copy (day 1) is within the window still
+}
+
+TEST_CASE("dedup keys cannot collide across source and id boundaries") {
+  CHECK(DedupKey("A1", "2-x") != DedupKey("A12", "-x"));
 }

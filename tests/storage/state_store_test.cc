@@ -34,6 +34,23 @@ void CheckContract(StateStore& store) {
   CHECK(store.GetEntity(4, "emp-1").value() == std::optional<std::string>("other-partition"));
   CHECK_FALSE(store.GetEntity(5, "emp-1").value());
 
+  // Prefix scans see only their own entities; an entity can be deleted.
+  WriteSet w1;
+  w1.entities.push_back({3, "emp-1d-a", "x"});
+  w1.entities.push_back({3, "emp-2", "y"});
+  REQUIRE(store.Commit(w1).ok());
+  std::vector<std::string> suffixes;
+  REQUIRE(store.ScanEntities(3, "emp-1", [&](std::string_view k, std::string_view) {
+    suffixes.emplace_back(k);
+    return Status::OK();
+  }).ok());
+  CHECK(suffixes == std::vector<std::string>{"", "d-a"});
+  WriteSet del;
+  del.entities.push_back({3, "emp-1d-a", std::nullopt});
+  REQUIRE(store.Commit(del).ok());
+  CHECK_FALSE(store.GetEntity(3, "emp-1d-a").value());
+  CHECK(store.GetEntity(3, "emp-1").value() == std::optional<std::string>("state-1"));
+
   // A counter written as 0 disappears.
   WriteSet w2;
   w2.counters.push_back({3, "c1", 0});

@@ -5,7 +5,9 @@
 
 #include <map>
 #include <optional>
+#include <climits>
 #include <string>
+#include <unordered_map>
 #include <utility>
 #include <vector>
 
@@ -37,12 +39,22 @@ struct ActivityMonth {
   friend bool operator==(const ActivityMonth&, const ActivityMonth&) = default;
 };
 
-// An applied (source, id), remembered for the dedup window.
-struct AppliedId {
-  std::string source;
-  std::string id;
-  int64_t timestamp_ms = 0;  // Kafka message timestamp of the applied copy
-  friend bool operator==(const AppliedId&, const AppliedId&) = default;
+// The dedup memory of one employee (events.md rule 2): each applied (source, id) with the
+// Kafka timestamp of the applied copy. Kept exactly (full strings, no hashes), in memory as a
+// hash map and on disk as one small entry per id beside the employee's state, so a batch
+// writes only what changed.
+struct DedupMemory {
+  std::unordered_map<std::string, int64_t> applied;  // DedupKey(source, id) -> timestamp ms
+  int64_t newest_ms = INT64_MIN;                      // newest timestamp seen
+  int64_t oldest_ms = INT64_MAX;                      // <= every timestamp in `applied`
+  friend bool operator==(const DedupMemory& a, const DedupMemory& b) { return a.applied == b.applied; }
+};
+std::string DedupKey(std::string_view source, std::string_view id);
+
+// A change of the dedup memory to persist: remember `key` (timestamp set) or forget it.
+struct DedupChange {
+  std::string key;
+  std::optional<int64_t> timestamp_ms;
 };
 
 struct EmployeeState {
@@ -51,15 +63,16 @@ struct EmployeeState {
   // Keyed by (completed_on, course): the replacement key, ordered so one year is one range.
   std::map<std::pair<Date, std::string>, TrainingRecord> training;
   std::map<MonthIndex, ActivityMonth> activity;
-  std::vector<AppliedId> applied;  // dedup memory, pruned to the window
+  DedupMemory dedup;  // persisted separately from the rest (see codec.h)
   friend bool operator==(const EmployeeState&, const EmployeeState&) = default;
 };
 
 // Dedup (events.md rule 2): true if (source, id) was applied to this employee within
 // `window_ms` of Kafka message time. Otherwise remembers it and returns false. Entries older
-// than the window (relative to the newest timestamp seen) are forgotten.
-bool CheckDuplicateAndRemember(EmployeeState& state, const Envelope& envelope, int64_t timestamp_ms,
-                               int64_t window_ms);
+// than the window (relative to the newest timestamp seen) are forgotten; amortised O(1) per
+// event. Every change to persist is appended to *changes.
+bool CheckDuplicateAndRemember(DedupMemory& memory, const Envelope& envelope, int64_t timestamp_ms,
+                               int64_t window_ms, std::vector<DedupChange>* changes);
 
 struct ApplyEffect {
   MonthIndex month = kNoMonth;  // the data month this event belongs to, if it has one

@@ -28,7 +28,7 @@ struct WriteSet {
   struct Entity {
     int32_t partition;
     std::string key;
-    std::string value;
+    std::optional<std::string> value;  // nullopt deletes the entity
   };
   struct Counter {
     int32_t partition;
@@ -53,6 +53,11 @@ class StateStore {
   virtual Result<PartitionSnapshot> LoadPartition(int32_t partition) = 0;
   // One entity, or std::nullopt if absent.
   virtual Result<std::optional<std::string>> GetEntity(int32_t partition, std::string_view key) = 0;
+  // Every entity whose key starts with `prefix`, in key order; `fn` gets the key after the
+  // prefix and the value.
+  virtual Status ScanEntities(
+      int32_t partition, std::string_view prefix,
+      const std::function<Status(std::string_view suffix, std::string_view value)>& fn) = 0;
   virtual Status Commit(const WriteSet& writes) = 0;
   // Every partition that has committed anything, in partition order (offline KPI reads).
   virtual Status ForEachPartition(
