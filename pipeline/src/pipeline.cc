@@ -22,8 +22,7 @@ struct Pipeline::Batch {
   BatchCounts counts;
   std::unordered_map<int32_t, KpiTable> deltas;
   std::unordered_map<int32_t, std::unordered_set<Nip>> dirty;
-  std::unordered_map<int32_t, std::vector<std::pair<Nip, processors::DedupChange>>> dedup;
-  std::vector<processors::DedupChange> scratch;
+
   std::unordered_map<int32_t, int64_t> next_offsets;
   std::unordered_map<int32_t, MonthIndex> newest;
   bool dead_lettered = false;
@@ -117,14 +116,9 @@ Status Pipeline::ProcessMessage(const ingest::Message& m, Batch& batch) {
   auto state = LoadEmployee(part, m.partition, event.envelope.subject);
   if (!state.ok()) return state.status();
   const int64_t ts = m.timestamp_ms >= 0 ? m.timestamp_ms : event.envelope.time.unix_seconds * 1000;
-  batch.scratch.clear();
-  const bool duplicate = processors::CheckDuplicateAndRemember((*state)->dedup, event.envelope, ts,
-                                                               options_.dedup_window_ms, &batch.scratch);
-  if (!batch.scratch.empty()) {
-    auto& changes = batch.dedup[m.partition];
-    for (auto& c : batch.scratch) changes.emplace_back(event.envelope.subject, std::move(c));
-  }
-  if (duplicate) {
+  if (processors::CheckDuplicateAndRemember((*state)->dedup, event.envelope, ts, options_.dedup_window_ms)) {
+    // Rare; the window's clock may have moved, so the state is written too.
+    batch.dirty[m.partition].insert(event.envelope.subject);
     batch.counts.events[type][static_cast<size_t>(Outcome::kDuplicate)]++;
     return Status::OK();
   }
@@ -145,18 +139,16 @@ Status Pipeline::CommitBatch(Batch& batch) {
 
   storage::WriteSet writes;
   std::string buffer;
+  std::vector<processors::EntityWrite> dedup_writes;
   for (const auto& [p, nips] : batch.dirty) {
     Partition& part = *partitions_.at(p);
     for (Nip nip : nips) {
-      processors::EncodeEmployee(part.employees.at(nip), &buffer);
+      EmployeeState& state = part.employees.at(nip);
+      dedup_writes.clear();
+      processors::FlushDedup(nip, state.dedup, &dedup_writes);
+      for (auto& w : dedup_writes) writes.entities.push_back({p, std::move(w.key), std::move(w.value)});
+      processors::EncodeEmployee(state, &buffer);
       writes.entities.push_back({p, processors::EmployeeKey(nip), buffer});
-    }
-  }
-  for (const auto& [p, changes] : batch.dedup) {
-    for (const auto& [nip, change] : changes) {
-      writes.entities.push_back({p, processors::DedupEntityKey(nip, change.key),
-                                 change.timestamp_ms ? std::optional(processors::EncodeDedupTimestamp(*change.timestamp_ms))
-                                                     : std::nullopt});
     }
   }
   for (const auto& [p, delta] : batch.deltas) {

@@ -1,6 +1,7 @@
 #include "processors/codec.h"
 
 #include <algorithm>
+#include <climits>
 
 namespace kinerja::processors {
 namespace {
@@ -107,6 +108,8 @@ void EncodeEmployee(const EmployeeState& s, std::string* out) {
     w.Varint(static_cast<uint64_t>(a.administrative));
     w.Varint(static_cast<uint64_t>(a.substantive));
   }
+  w.Signed(s.dedup.newest_ms);
+  w.Varint(s.dedup.next_seq);
 }
 
 Status DecodeEmployee(std::string_view bytes, EmployeeState* s) {
@@ -142,6 +145,8 @@ Status DecodeEmployee(std::string_view bytes, EmployeeState* s) {
     a.substantive = static_cast<int64_t>(r.Varint());
     s->activity.emplace(month, a);
   }
+  s->dedup.newest_ms = r.Signed();
+  s->dedup.next_seq = r.Varint();
   if (!r.ok() || !r.done()) return Status::Corruption("employee state: truncated or trailing bytes");
   return Status::OK();
 }
@@ -155,35 +160,59 @@ std::string EmployeeKey(Nip nip) {
   return k;
 }
 
-std::string DedupEntityKey(Nip nip, std::string_view dedup_key) {
+std::string DedupChunkKey(Nip nip, uint64_t seq) {
   std::string k = EmployeeKey(nip);
   k.push_back(kDedupTag);
-  k.append(dedup_key);
+  k.append(EmployeeKey(seq));  // 8 big-endian bytes: chunks scan in sequence order
   return k;
 }
 
-std::string EncodeDedupTimestamp(int64_t timestamp_ms) {
-  std::string out;
-  Writer w(&out);
-  w.Signed(timestamp_ms);
-  return out;
+void FlushDedup(Nip nip, DedupMemory& m, std::vector<EntityWrite>* writes) {
+  for (uint64_t seq : m.expired) writes->push_back({DedupChunkKey(nip, seq), std::nullopt});
+  m.expired.clear();
+  if (m.pending.empty()) return;
+  std::string value;
+  Writer w(&value);
+  w.Varint(m.pending.size());
+  int64_t max_ms = INT64_MIN;
+  for (const auto& [key, ts] : m.pending) {
+    w.Str(key);
+    w.Signed(ts);
+    max_ms = std::max(max_ms, ts);
+  }
+  const uint64_t seq = m.next_seq++;
+  writes->push_back({DedupChunkKey(nip, seq), std::move(value)});
+  m.chunks.push_back({seq, max_ms});
+  m.pending.clear();
 }
 
 Status AbsorbEmployeeEntity(std::string_view suffix, std::string_view value, EmployeeState* state) {
+  DedupMemory& m = state->dedup;
   if (suffix.empty()) {
-    DedupMemory dedup = std::move(state->dedup);
+    DedupMemory dedup = std::move(m);
     KINERJA_RETURN_IF_ERROR(DecodeEmployee(value, state));
-    state->dedup = std::move(dedup);
+    // The blob carries the window's clock and the next chunk number; chunks carry the ids.
+    dedup.newest_ms = std::max(dedup.newest_ms, m.newest_ms);
+    dedup.next_seq = std::max(dedup.next_seq, m.next_seq);
+    m = std::move(dedup);
     return Status::OK();
   }
-  if (suffix[0] != kDedupTag) return Status::Corruption("employee entity: unknown kind");
+  if (suffix.size() != 9 || suffix[0] != kDedupTag) return Status::Corruption("employee entity: unknown kind");
+  uint64_t seq = 0;
+  for (char c : suffix.substr(1)) seq = (seq << 8) | static_cast<uint8_t>(c);
   Reader r(value);
-  const int64_t ts = r.Signed();
-  if (!r.ok() || !r.done()) return Status::Corruption("dedup entry: bad timestamp");
-  DedupMemory& m = state->dedup;
-  m.applied.emplace(std::string(suffix.substr(1)), ts);
-  m.newest_ms = std::max(m.newest_ms, ts);
-  m.oldest_ms = std::min(m.oldest_ms, ts);
+  DedupMemory::Chunk chunk{seq, INT64_MIN};
+  for (uint64_t n = r.Varint(); n > 0 && r.ok(); --n) {
+    std::string key = r.Str();
+    const int64_t ts = r.Signed();
+    chunk.max_ms = std::max(chunk.max_ms, ts);
+    m.newest_ms = std::max(m.newest_ms, ts);
+    m.oldest_ms = std::min(m.oldest_ms, ts);
+    m.applied.emplace(std::move(key), ts);
+  }
+  if (!r.ok() || !r.done()) return Status::Corruption("dedup chunk: truncated or trailing bytes");
+  m.chunks.push_back(chunk);
+  m.next_seq = std::max(m.next_seq, seq + 1);
   return Status::OK();
 }
 

@@ -75,8 +75,7 @@ std::string DedupKey(std::string_view source, std::string_view id) {
   return key;
 }
 
-bool CheckDuplicateAndRemember(DedupMemory& m, const Envelope& env, int64_t ts, int64_t window_ms,
-                               std::vector<DedupChange>* changes) {
+bool CheckDuplicateAndRemember(DedupMemory& m, const Envelope& env, int64_t ts, int64_t window_ms) {
   m.newest_ms = std::max(m.newest_ms, ts);
   const int64_t horizon = m.newest_ms - window_ms;
   if (m.oldest_ms < horizon) {
@@ -85,18 +84,22 @@ bool CheckDuplicateAndRemember(DedupMemory& m, const Envelope& env, int64_t ts, 
     m.oldest_ms = INT64_MAX;
     for (auto it = m.applied.begin(); it != m.applied.end();) {
       if (it->second < horizon) {
-        changes->push_back({it->first, std::nullopt});
         it = m.applied.erase(it);
       } else {
         m.oldest_ms = std::min(m.oldest_ms, it->second);
         ++it;
       }
     }
+    std::erase_if(m.chunks, [&](const DedupMemory::Chunk& c) {
+      if (c.max_ms >= horizon) return false;
+      m.expired.push_back(c.seq);
+      return true;
+    });
   }
   std::string key = DedupKey(env.source, env.id);
   if (m.applied.count(key)) return true;
   m.oldest_ms = std::min(m.oldest_ms, ts);
-  changes->push_back({key, ts});
+  m.pending.emplace_back(key, ts);
   m.applied.emplace(std::move(key), ts);
   return false;
 }

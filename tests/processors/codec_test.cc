@@ -15,15 +15,22 @@ TEST_CASE("employee state survives encode/decode exactly") {
   s.training[{Date{2026, 2, 1}, "LATSAR"}] = {450, TrainingMode::kNonklasikal};
   s.training[{Date{2025, 12, 31}, "X"}] = {1, TrainingMode::kKlasikal};
   s.activity[ToMonthIndex(2026, 3)] = {120, 7};
-  s.dedup.applied[DedupKey("A1", "id-1")] = 1700000000000;
-  s.dedup.applied[DedupKey("A2", std::string(128, 'z'))] = -5;
-  // The state and each remembered id are separate entities under the employee's prefix.
+  Envelope e1{"id-1", "A1", EventType::kActivityLogged, 1, {}};
+  Envelope e2{std::string(128, 'z'), "A2", EventType::kActivityLogged, 1, {}};
+  Envelope e3{"id-3", "A1", EventType::kActivityLogged, 1, {}};
+  constexpr int64_t kWindow = 1000000;
+  // The state and its dedup chunks are separate entities under the employee's prefix.
   const Nip nip = 198609262015051001ULL;
-  std::vector<std::pair<std::string, std::string>> entities;
+  std::vector<EntityWrite> writes;
+  REQUIRE_FALSE(CheckDuplicateAndRemember(s.dedup, e1, 1700000000000, kWindow));
+  REQUIRE_FALSE(CheckDuplicateAndRemember(s.dedup, e2, 1700000000005, kWindow));
+  FlushDedup(nip, s.dedup, &writes);
+  REQUIRE_FALSE(CheckDuplicateAndRemember(s.dedup, e3, 1700000000007, kWindow));
+  FlushDedup(nip, s.dedup, &writes);
   std::string bytes;
   EncodeEmployee(s, &bytes);
-  entities.push_back({EmployeeKey(nip), bytes});
-  for (const auto& [key, ts] : s.dedup.applied) entities.push_back({DedupEntityKey(nip, key), EncodeDedupTimestamp(ts)});
+  std::vector<std::pair<std::string, std::string>> entities = {{EmployeeKey(nip), bytes}};
+  for (const auto& w : writes) entities.push_back({w.key, *w.value});
   std::sort(entities.begin(), entities.end());  // the order a prefix scan returns them in
   EmployeeState back;
   for (const auto& [key, value] : entities) {
@@ -31,9 +38,12 @@ TEST_CASE("employee state survives encode/decode exactly") {
     REQUIRE(AbsorbEmployeeEntity(std::string_view(key).substr(8), value, &back).ok());
   }
   CHECK(back == s);
-  CHECK(back.dedup.newest_ms == 1700000000000);
-  CHECK(back.dedup.oldest_ms == -5);
+  CHECK(back.dedup.oldest_ms == 1700000000000);
+  // Reloaded, the memory still knows its ids and numbers new chunks after the old ones.
+  CHECK(CheckDuplicateAndRemember(back.dedup, e2, 1700000000010, kWindow));
+  CHECK(back.dedup.next_seq == 2);
   CHECK_FALSE(AbsorbEmployeeEntity("x", "", &back).ok());
+  CHECK_FALSE(AbsorbEmployeeEntity(DedupChunkKey(nip, 7).substr(8), "\x05", &back).ok());
 
   EmployeeState empty;
   EncodeEmployee(empty, &bytes);

@@ -1,6 +1,7 @@
 // Processor scenarios; every expected value is worked out by hand in the test.
 #include <catch2/catch.hpp>
 
+#include "processors/codec.h"
 #include "processors/employee.h"
 
 using namespace kinerja;
@@ -155,30 +156,49 @@ TEST_CASE("an upsert that keeps agency and status changes no counter") {
 
 TEST_CASE("dedup: same (source id) within the window is a duplicate even with other content") {
   DedupMemory m;
-  std::vector<DedupChange> changes;
   constexpr int64_t kDay = 24LL * 3600 * 1000;
   constexpr int64_t kWindow = 7 * kDay;
   Envelope a{"id-1", "A1", EventType::kActivityLogged, kNip, {}};
-  CHECK_FALSE(CheckDuplicateAndRemember(m, a, 1000, kWindow, &changes));
-  CHECK(CheckDuplicateAndRemember(m, a, 1000 + kDay, kWindow, &changes));
+  CHECK_FALSE(CheckDuplicateAndRemember(m, a, 1000, kWindow));
+  CHECK(CheckDuplicateAndRemember(m, a, 1000 + kDay, kWindow));
   Envelope other_source = a;
   other_source.source = "A2";
-  CHECK_FALSE(CheckDuplicateAndRemember(m, other_source, 1000 + kDay, kWindow, &changes));
-  // Remembered: two ids, each once.
-  REQUIRE(changes.size() == 2);
-  CHECK(changes[0].key == DedupKey("A1", "id-1"));
-  CHECK(changes[0].timestamp_ms == 1000);
+  CHECK_FALSE(CheckDuplicateAndRemember(m, other_source, 1000 + kDay, kWindow));
+  // Remembered, to be persisted: two ids, each once.
+  REQUIRE(m.pending.size() == 2);
+  CHECK(m.pending[0] == std::pair<std::string, int64_t>{DedupKey("A1", "id-1"), 1000});
   // Exactly at the window's edge the id is still remembered ...
-  changes.clear();
-  CHECK(CheckDuplicateAndRemember(m, a, 1000 + kWindow, kWindow, &changes));
-  CHECK(changes.empty());
-  // ... one millisecond later it is forgotten (and the forgetting is persisted), so it applies.
-  CHECK_FALSE(CheckDuplicateAndRemember(m, a, 1000 + kWindow + 1, kWindow, &changes));
-  REQUIRE(changes.size() == 2);
-  CHECK(changes[0].key == DedupKey("A1", "id-1"));
-  CHECK_FALSE(changes[0].timestamp_ms);
-  CHECK(changes[1].timestamp_ms == 1000 + kWindow + 1);
+  CHECK(CheckDuplicateAndRemember(m, a, 1000 + kWindow, kWindow));
+  // ... one millisecond later it is forgotten, so it applies again.
+  CHECK_FALSE(CheckDuplicateAndRemember(m, a, 1000 + kWindow + 1, kWindow));
   CHECK(m.applied.size() == 2);  // A2's copy (day 1) is within the window still
+}
+
+TEST_CASE("dedup chunks are written per batch and deleted once all their ids expired") {
+  DedupMemory m;
+  constexpr int64_t kWindow = 100;
+  auto env = [](const char* id) { return Envelope{id, "A1", EventType::kActivityLogged, kNip, {}}; };
+  std::vector<EntityWrite> writes;
+  CHECK_FALSE(CheckDuplicateAndRemember(m, env("a"), 0, kWindow));
+  CHECK_FALSE(CheckDuplicateAndRemember(m, env("b"), 10, kWindow));
+  FlushDedup(kNip, m, &writes);  // batch 1: one chunk with both ids
+  REQUIRE(writes.size() == 1);
+  CHECK(writes[0].key == DedupChunkKey(kNip, 0));
+  CHECK(writes[0].value);
+  CHECK_FALSE(CheckDuplicateAndRemember(m, env("c"), 50, kWindow));
+  writes.clear();
+  FlushDedup(kNip, m, &writes);  // batch 2
+  REQUIRE(writes.size() == 1);
+  CHECK(writes[0].key == DedupChunkKey(kNip, 1));
+  // At 111 "a" (0) and "b" (10) have expired: chunk 0 goes, chunk 1 ("c" at 50) stays.
+  CHECK_FALSE(CheckDuplicateAndRemember(m, env("d"), 111, kWindow));
+  writes.clear();
+  FlushDedup(kNip, m, &writes);
+  REQUIRE(writes.size() == 2);
+  CHECK(writes[0].key == DedupChunkKey(kNip, 0));
+  CHECK_FALSE(writes[0].value);
+  CHECK(writes[1].key == DedupChunkKey(kNip, 2));
+  CHECK(m.applied.size() == 2);
 }
 
 TEST_CASE("dedup keys cannot collide across source and id boundaries") {

@@ -40,22 +40,30 @@ struct ActivityMonth {
 };
 
 // The dedup memory of one employee (events.md rule 2): each applied (source, id) with the
-// Kafka timestamp of the applied copy. Kept exactly (full strings, no hashes), in memory as a
-// hash map and on disk as one small entry per id beside the employee's state, so a batch
-// writes only what changed.
+// Kafka timestamp of the applied copy. Kept exactly (full strings, no hashes). In memory a hash
+// map; in the store, "chunks": the ids one batch remembered for this employee, written once
+// beside the employee's state and deleted when all of them have expired. A batch therefore
+// writes one chunk per employee it touched, however many ids that employee got.
 struct DedupMemory {
+  struct Chunk {
+    uint64_t seq = 0;     // part of the chunk's store key
+    int64_t max_ms = 0;   // the chunk can go once this is out of the window
+    friend bool operator==(const Chunk&, const Chunk&) = default;
+  };
   std::unordered_map<std::string, int64_t> applied;  // DedupKey(source, id) -> timestamp ms
-  int64_t newest_ms = INT64_MIN;                      // newest timestamp seen
+  int64_t newest_ms = INT64_MIN;                      // newest timestamp seen (the window's clock)
   int64_t oldest_ms = INT64_MAX;                      // <= every timestamp in `applied`
-  friend bool operator==(const DedupMemory& a, const DedupMemory& b) { return a.applied == b.applied; }
+  std::vector<Chunk> chunks;                          // persisted chunks
+  uint64_t next_seq = 0;
+  // Not yet persisted: remembered ids, and chunks whose ids have all expired.
+  std::vector<std::pair<std::string, int64_t>> pending;
+  std::vector<uint64_t> expired;
+  friend bool operator==(const DedupMemory& a, const DedupMemory& b) {
+    return a.applied == b.applied && a.newest_ms == b.newest_ms && a.chunks == b.chunks &&
+           a.next_seq == b.next_seq && a.pending == b.pending && a.expired == b.expired;
+  }
 };
 std::string DedupKey(std::string_view source, std::string_view id);
-
-// A change of the dedup memory to persist: remember `key` (timestamp set) or forget it.
-struct DedupChange {
-  std::string key;
-  std::optional<int64_t> timestamp_ms;
-};
 
 struct EmployeeState {
   bool known = false;  // some event has been applied (the employee "has state")
@@ -68,11 +76,11 @@ struct EmployeeState {
 };
 
 // Dedup (events.md rule 2): true if (source, id) was applied to this employee within
-// `window_ms` of Kafka message time. Otherwise remembers it and returns false. Entries older
-// than the window (relative to the newest timestamp seen) are forgotten; amortised O(1) per
-// event. Every change to persist is appended to *changes.
+// `window_ms` of Kafka message time. Otherwise remembers it (in `pending`) and returns false.
+// Entries older than the window, relative to the newest timestamp seen, are forgotten
+// (amortised O(1) per event); chunks left with no live id go to `expired`.
 bool CheckDuplicateAndRemember(DedupMemory& memory, const Envelope& envelope, int64_t timestamp_ms,
-                               int64_t window_ms, std::vector<DedupChange>* changes);
+                               int64_t window_ms);
 
 struct ApplyEffect {
   MonthIndex month = kNoMonth;  // the data month this event belongs to, if it has one
