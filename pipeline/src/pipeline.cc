@@ -22,7 +22,6 @@ struct Pipeline::Batch {
   BatchCounts counts;
   std::unordered_map<int32_t, KpiTable> deltas;
   std::unordered_map<int32_t, std::unordered_set<Nip>> dirty;
-
   std::unordered_map<int32_t, int64_t> next_offsets;
   std::unordered_map<int32_t, MonthIndex> newest;
   bool dead_lettered = false;

@@ -74,6 +74,22 @@ class Reader {
   bool ok_ = true;
 };
 
+// 8 big-endian bytes: byte order equals numeric order, so keys scan in order.
+std::string BigEndian64(uint64_t v) {
+  std::string k(8, '\0');
+  for (int i = 7; i >= 0; --i) {
+    k[static_cast<size_t>(i)] = static_cast<char>(v & 0xFF);
+    v >>= 8;
+  }
+  return k;
+}
+
+uint64_t ParseBigEndian64(std::string_view b) {
+  uint64_t v = 0;
+  for (char c : b) v = (v << 8) | static_cast<uint8_t>(c);
+  return v;
+}
+
 void WriteDate(Writer& w, const Date& d) { w.Signed(DaysFromCivil(d.year, d.month, d.day)); }
 Date ReadDate(Reader& r) { return CivilFromDays(r.Signed()); }
 
@@ -151,19 +167,12 @@ Status DecodeEmployee(std::string_view bytes, EmployeeState* s) {
   return Status::OK();
 }
 
-std::string EmployeeKey(Nip nip) {
-  std::string k(8, '\0');
-  for (int i = 7; i >= 0; --i) {
-    k[static_cast<size_t>(i)] = static_cast<char>(nip & 0xFF);
-    nip >>= 8;
-  }
-  return k;
-}
+std::string EmployeeKey(Nip nip) { return BigEndian64(nip); }
 
 std::string DedupChunkKey(Nip nip, uint64_t seq) {
   std::string k = EmployeeKey(nip);
   k.push_back(kDedupTag);
-  k.append(EmployeeKey(seq));  // 8 big-endian bytes: chunks scan in sequence order
+  k.append(BigEndian64(seq));  // chunks scan in sequence order
   return k;
 }
 
@@ -198,8 +207,7 @@ Status AbsorbEmployeeEntity(std::string_view suffix, std::string_view value, Emp
     return Status::OK();
   }
   if (suffix.size() != 9 || suffix[0] != kDedupTag) return Status::Corruption("employee entity: unknown kind");
-  uint64_t seq = 0;
-  for (char c : suffix.substr(1)) seq = (seq << 8) | static_cast<uint8_t>(c);
+  const uint64_t seq = ParseBigEndian64(suffix.substr(1));
   Reader r(value);
   DedupMemory::Chunk chunk{seq, INT64_MIN};
   for (uint64_t n = r.Varint(); n > 0 && r.ok(); --n) {

@@ -19,7 +19,6 @@ class OrderedKv {
     std::optional<std::string> value;  // nullopt deletes
   };
   virtual ~OrderedKv() = default;
-  virtual Result<std::optional<std::string>> Get(std::string_view key) = 0;
   // Visits keys >= from in order while fn returns true.
   virtual Status Scan(std::string_view from,
                       const std::function<bool(std::string_view, std::string_view)>& fn) = 0;
@@ -43,10 +42,6 @@ class KvStateStore : public StateStore {
     if (!st.ok()) return st;
     if (!inner.ok()) return inner;
     return snap;
-  }
-
-  Result<std::optional<std::string>> GetEntity(int32_t partition, std::string_view key) override {
-    return kv_->Get(keys::Make(partition, keys::kEntity, key));
   }
 
   Status ScanEntities(int32_t partition, std::string_view prefix,

@@ -7,11 +7,6 @@ namespace {
 
 class MemoryKv : public OrderedKv {
  public:
-  Result<std::optional<std::string>> Get(std::string_view key) override {
-    auto it = data_.find(std::string(key));
-    if (it == data_.end()) return std::optional<std::string>();
-    return std::optional<std::string>(it->second);
-  }
   Status Scan(std::string_view from,
               const std::function<bool(std::string_view, std::string_view)>& fn) override {
     for (auto it = data_.lower_bound(std::string(from)); it != data_.end(); ++it) {

@@ -25,14 +25,6 @@ class RocksKv : public OrderedKv {
     write_options_.disableWAL = false;
   }
 
-  Result<std::optional<std::string>> Get(std::string_view key) override {
-    std::string value;
-    rocksdb::Status s = db_->Get(rocksdb::ReadOptions(), rocksdb::Slice(key.data(), key.size()), &value);
-    if (s.IsNotFound()) return std::optional<std::string>();
-    if (!s.ok()) return Wrap(s, "state read");
-    return std::optional<std::string>(std::move(value));
-  }
-
   Status Scan(std::string_view from,
               const std::function<bool(std::string_view, std::string_view)>& fn) override {
     std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions()));

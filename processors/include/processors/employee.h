@@ -3,9 +3,9 @@
 // contribution of what the event touches, add the new one).
 #pragma once
 
+#include <climits>
 #include <map>
 #include <optional>
-#include <climits>
 #include <string>
 #include <unordered_map>
 #include <utility>

@@ -51,8 +51,6 @@ class StateStore {
   virtual ~StateStore() = default;
   // The partition's offset, counters and metadata (entities are read on demand).
   virtual Result<PartitionSnapshot> LoadPartition(int32_t partition) = 0;
-  // One entity, or std::nullopt if absent.
-  virtual Result<std::optional<std::string>> GetEntity(int32_t partition, std::string_view key) = 0;
   // Every entity whose key starts with `prefix`, in key order; `fn` gets the key after the
   // prefix and the value.
   virtual Status ScanEntities(
