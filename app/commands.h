@@ -27,6 +27,7 @@ struct RunFlags {
   size_t batch_size = 50000;
   int window_months = 13;
   double dedup_window_hours = 7 * 24;
+  size_t cache_employees = 200000;
 };
 int Run(const RunFlags& flags);
 
@@ -41,8 +42,16 @@ int Simulate(const SimulateFlags& flags);
 struct PublishFlags {
   KafkaFlags kafka;
   std::vector<std::string> files;
+  bool validate = true;  // refuse to send anything when a line is invalid
 };
 int Publish(const PublishFlags& flags);
+
+// Checks NDJSON files line by line as the pipeline would see them once published.
+// Exit code 0: every event valid; 1: some invalid (each printed); 2: bad usage (unreadable file).
+struct ValidateFlags {
+  std::vector<std::string> files;
+};
+int Validate(const ValidateFlags& flags);
 
 struct KpisFlags {
   std::string state_dir;

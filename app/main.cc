@@ -52,6 +52,11 @@ int main(int argc, char** argv) {
                       "Duplicate (source, id) window, on Kafka message time")
       ->check(CLI::Range(0.0, 24.0 * 366))
       ->capture_default_str();
+  run_cmd->add_option("--cache-employees", run.cache_employees,
+                      "Employees kept in memory between batches (the least recently used go first)")
+      ->envname("KINERJA_CACHE_EMPLOYEES")
+      ->check(CLI::Range(size_t{1000}, size_t{100000000}))
+      ->capture_default_str();
 
   SimulateFlags sim;
   auto* sim_cmd = app.add_subcommand("simulate", "Generate deterministic synthetic events (NDJSON or Kafka)");

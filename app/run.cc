@@ -37,11 +37,6 @@ int Run(const RunFlags& f) {
   ingest::KafkaProperties extra;
   if (!ParseProperties(f.kafka.properties, &extra)) return 2;
 
-  storage::RocksDbOptions db_options;
-  db_options.path = f.state_dir;
-  auto store = storage::OpenRocksDbStateStore(db_options);
-  if (!store.ok()) return Fail(store.status());
-
   prometheus::Registry* registry_raw = nullptr;
   auto registry = std::make_shared<prometheus::Registry>();
   registry_raw = registry.get();
@@ -60,9 +55,16 @@ int Run(const RunFlags& f) {
   auto source = ingest::KafkaSource::Create(source_options);
   if (!source.ok()) return Fail(source.status());
 
+  // After the Kafka clients: a bad property is a configuration error whatever the state holds.
+  storage::RocksDbOptions db_options;
+  db_options.path = f.state_dir;
+  auto store = storage::OpenRocksDbStateStore(db_options);
+  if (!store.ok()) return Fail(store.status());
+
   pipeline::PipelineOptions options;
   options.max_batch_messages = f.batch_size;
   options.stop_at_end = f.stop_at_end;
+  options.max_cached_employees = f.cache_employees;
   options.dedup_window_ms = static_cast<int64_t>(f.dedup_window_hours * 3600 * 1000);
   pipeline::Pipeline pipe(options, source->get(), &dlq, store->get(), &probe);
 

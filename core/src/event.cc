@@ -17,6 +17,11 @@ constexpr std::array<std::string_view, 5> kPositions = {"jpt", "administrator", 
 constexpr std::array<std::string_view, 2> kEmployments = {"pns", "pppk"};
 constexpr std::array<std::string_view, 2> kModes = {"klasikal", "nonklasikal"};
 constexpr std::array<std::string_view, 2> kCategories = {"administrative", "substantive"};
+constexpr std::array<std::string_view, 2> kIndicatorKinds = {"utama", "tambahan"};
+constexpr std::array<std::string_view, 7> kCoreValues = {
+    "berorientasi_pelayanan", "akuntabel", "kompeten", "harmonis", "loyal", "adaptif", "kolaboratif"};
+constexpr std::array<std::string_view, 3> kExpectations = {"di_atas", "sesuai", "di_bawah"};
+constexpr std::array<std::string_view, 3> kPotentials = {"rendah", "menengah", "tinggi"};
 
 template <class E, size_t N>
 std::optional<E> Lookup(const std::array<std::string_view, N>& names, std::string_view s) {
@@ -74,6 +79,19 @@ std::optional<ActivityCategory> ParseActivityCategory(std::string_view s) {
 std::string_view ActivityCategoryName(ActivityCategory c) {
   return kCategories[static_cast<size_t>(c)];
 }
+
+std::optional<IndicatorKind> ParseIndicatorKind(std::string_view s) {
+  return Lookup<IndicatorKind>(kIndicatorKinds, s);
+}
+std::string_view IndicatorKindName(IndicatorKind k) { return kIndicatorKinds[static_cast<size_t>(k)]; }
+std::optional<CoreValue> ParseCoreValue(std::string_view s) { return Lookup<CoreValue>(kCoreValues, s); }
+std::string_view CoreValueName(CoreValue v) { return kCoreValues[static_cast<size_t>(v)]; }
+std::optional<Expectation> ParseExpectation(std::string_view s) {
+  return Lookup<Expectation>(kExpectations, s);
+}
+std::string_view ExpectationName(Expectation e) { return kExpectations[static_cast<size_t>(e)]; }
+std::optional<Potential> ParsePotential(std::string_view s) { return Lookup<Potential>(kPotentials, s); }
+std::string_view PotentialName(Potential p) { return kPotentials[static_cast<size_t>(p)]; }
 
 bool IsAgencyCode(std::string_view s) {
   if (s.empty() || s.size() > 32) return false;

@@ -24,6 +24,16 @@ constexpr Help kHelp[] = {
     {"kinerja_admin_heavy_employees", "Active employees whose administrative minutes are more than half of their minutes logged in the month."},
     {"kinerja_employees", "Active employees of the agency (latest master data)."},
     {"kinerja_employees_without_master_data", "Employees with state but no employee.upserted yet; they count in no agency KPI."},
+    {"kinerja_feedback_employees", "Active employees who received at least one feedback in the month (month in the employee's time zone)."},
+    {"kinerja_feedback_given", "Feedback events received by the agency's active employees in the month."},
+    {"kinerja_predikat_employees", "Active employees by predikat of their latest rating for the period (a year or a month)."},
+    {"kinerja_realisasi_reporting_employees", "Active employees with an SKP for the month's year and at least one realisasi for the month."},
+    {"kinerja_realisasi_reports", "(employee, indicator) pairs with a realisasi for the month."},
+    {"kinerja_realisasi_reports_with_evidence", "Realisasi (employee, indicator) pairs of the month with at least one evidence for the same indicator and month."},
+    {"kinerja_skp_achievement_sum", "Sum of the SKP achievements of the agency's employees with an SKP for the year; divide by kinerja_skp_employees for the average."},
+    {"kinerja_skp_employees", "Active employees with an SKP for the year."},
+    {"kinerja_skp_targets_met_employees", "Active employees whose every SKP indicator of the year is at or above target."},
+    {"kinerja_talent_box_employees", "Active employees per 9-box talent box (annual rating hasil x potential) for the year."},
     {"kinerja_training_employees", "Active employees by yearly competency-development band (JP = minutes / 45; obligation 20 JP)."},
     {"kinerja_training_jp_sum", "Training minutes of the agency's active employees in the year, divided by 45 (JP)."},
 };
@@ -46,6 +56,25 @@ std::vector<Series> RenderKpis(const processors::KpiTable& counters, MonthIndex 
   };
   // Employees with a training record per (agency, year), to derive band "0".
   std::map<std::pair<std::string, int32_t>, int64_t> trained;
+  // Achievement sums per (agency, year), as the exact integer pair (nano, atto units).
+  std::map<std::pair<std::string, int32_t>, std::pair<int64_t, int64_t>> achievement;
+  auto add = [&](std::string_view name, const KpiKey& k, std::string_view label, std::string value, int64_t v) {
+    out.push_back({std::string(name), {{"agency", k.agency}, {std::string(label), std::move(value)}},
+                   static_cast<double>(v)});
+  };
+  auto year_series = [&](std::string_view name, const KpiKey& k, int64_t v) {
+    add(name, k, "year", std::to_string(k.period), v);
+  };
+  auto month_series = [&](std::string_view name, const KpiKey& k, int64_t v) {
+    if (in_window(k.period)) add(name, k, "month", FormatMonth(k.period), v);
+  };
+  auto predikat_series = [&](const KpiKey& k, std::string period, int64_t v) {
+    out.push_back({"kinerja_predikat_employees",
+                   {{"agency", k.agency},
+                    {"period", std::move(period)},
+                    {"predikat", std::string(processors::PredikatLabel(static_cast<processors::Predikat>(k.sub)))}},
+                   static_cast<double>(v)});
+  };
   bool have_without_master = false;
 
   for (const auto& [k, v] : counters) {
@@ -73,13 +102,36 @@ std::vector<Series> RenderKpis(const processors::KpiTable& counters, MonthIndex 
                         {"category", std::string(ActivityCategoryName(static_cast<ActivityCategory>(k.sub)))}},
                        static_cast<double>(v)});
         break;
-      case Kpi::kAdminHeavy:
-        if (!in_window(k.period)) break;
-        out.push_back({"kinerja_admin_heavy_employees",
-                       {{"agency", k.agency}, {"month", FormatMonth(k.period)}},
+      case Kpi::kAdminHeavy: month_series("kinerja_admin_heavy_employees", k, v); break;
+      case Kpi::kSkpEmployees: year_series("kinerja_skp_employees", k, v); break;
+      case Kpi::kSkpAchievement: {
+        auto& sum = achievement[{k.agency, k.period}];
+        (k.sub == 0 ? sum.first : sum.second) += v;
+        break;
+      }
+      case Kpi::kSkpTargetsMet: year_series("kinerja_skp_targets_met_employees", k, v); break;
+      case Kpi::kRealisasiReporting: month_series("kinerja_realisasi_reporting_employees", k, v); break;
+      case Kpi::kRealisasiReports: month_series("kinerja_realisasi_reports", k, v); break;
+      case Kpi::kRealisasiWithEvidence: month_series("kinerja_realisasi_reports_with_evidence", k, v); break;
+      case Kpi::kFeedbackEmployees: month_series("kinerja_feedback_employees", k, v); break;
+      case Kpi::kFeedbackGiven: month_series("kinerja_feedback_given", k, v); break;
+      case Kpi::kPredikatYear: predikat_series(k, std::to_string(k.period), v); break;
+      case Kpi::kPredikatMonth:
+        if (in_window(k.period)) predikat_series(k, FormatMonth(k.period), v);
+        break;
+      case Kpi::kTalentBox:
+        out.push_back({"kinerja_talent_box_employees",
+                       {{"agency", k.agency}, {"year", std::to_string(k.period)}, {"box", std::to_string(k.sub)}},
                        static_cast<double>(v)});
         break;
     }
+  }
+  for (const auto& [agency_year, units] : achievement) {
+    const double sum = processors::FromAchievementUnits(units.first, units.second);
+    if (sum == 0) continue;
+    out.push_back({"kinerja_skp_achievement_sum",
+                   {{"agency", agency_year.first}, {"year", std::to_string(agency_year.second)}},
+                   sum});
   }
   // A data-quality gauge is always present, so alerts can rely on it.
   if (!have_without_master) out.push_back({"kinerja_employees_without_master_data", {}, 0});

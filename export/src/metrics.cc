@@ -37,6 +37,8 @@ struct MetricsProbe::Impl {
   prometheus::Gauge* assigned = nullptr;
   prometheus::Counter* rebalances = nullptr;
   prometheus::Histogram* commit_seconds = nullptr;
+  prometheus::Histogram* event_age = nullptr;
+  std::vector<double> event_age_bounds;
   prometheus::Gauge* state_size = nullptr;
 };
 
@@ -88,6 +90,13 @@ MetricsProbe::MetricsProbe(prometheus::Registry& r) : impl_(std::make_unique<Imp
            .Add({}, prometheus::Histogram::BucketBoundaries{0.0001, 0.00025, 0.0005, 0.001, 0.0025,
                                                             0.005, 0.01, 0.025, 0.05, 0.1, 0.25,
                                                             0.5, 1, 2.5});
+  // From seconds (live traffic) to days (a replay, late publishers).
+  impl_->event_age_bounds = {0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 900, 3600, 21600, 86400};
+  impl_->event_age = &BuildHistogram()
+                          .Name("kinerja_event_age_seconds")
+                          .Help("From an event's Kafka message timestamp to the commit of its state.")
+                          .Register(r)
+                          .Add({}, impl_->event_age_bounds);
   impl_->state_size = &BuildGauge()
                            .Name("kinerja_state_size_bytes")
                            .Help("Approximate RocksDB live data size.")
@@ -109,6 +118,21 @@ void MetricsProbe::BatchCommitted(const pipeline::BatchCounts& c, double commit_
   }
   impl_->commit_seconds->Observe(commit_seconds);
   impl_->last_commit->Set(static_cast<double>(commit_unix_ms) / 1000.0);
+}
+
+void MetricsProbe::EventAges(const std::vector<int64_t>& timestamps_ms, int64_t commit_unix_ms) {
+  if (timestamps_ms.empty()) return;
+  // One histogram update per batch, not per event.
+  const auto& bounds = impl_->event_age_bounds;
+  std::vector<double> buckets(bounds.size() + 1, 0.0);
+  double sum = 0;
+  for (int64_t ts : timestamps_ms) {
+    const double age = std::max<double>(0, static_cast<double>(commit_unix_ms - ts) / 1000.0);
+    sum += age;
+    const auto b = std::lower_bound(bounds.begin(), bounds.end(), age) - bounds.begin();
+    buckets[static_cast<size_t>(b)] += 1;
+  }
+  impl_->event_age->ObserveMultiple(buckets, sum);
 }
 
 void MetricsProbe::PartitionLag(int32_t partition, std::optional<int64_t> lag) {

@@ -17,12 +17,6 @@ constexpr std::array<std::string_view, kRejectReasonCount> kReasonNames = {
     "too_large", "malformed_json", "invalid_envelope", "unknown_type",
     "invalid_nip", "key_mismatch", "invalid_data"};
 
-// The types this build decodes; any other type string is unknown_type.
-bool Supported(EventType t) {
-  return t == EventType::kEmployeeUpserted || t == EventType::kTrainingCompleted ||
-         t == EventType::kActivityLogged;
-}
-
 // Unicode code points of valid UTF-8 (simdjson has validated it): non-continuation bytes.
 size_t CodePoints(std::string_view s) {
   size_t n = 0;
@@ -44,6 +38,48 @@ Field Get(const object& obj, std::string_view key) {
     f.value = e;
   }
   return f;
+}
+
+// Whether an integer literal's digits (sign excluded) fit simdjson's 64-bit integers.
+bool FitsSimdjsonInteger(bool negative, std::string_view digits) {
+  const std::string_view limit = negative ? "9223372036854775808" : "18446744073709551615";
+  return digits.size() < limit.size() || (digits.size() == limit.size() && digits <= limit);
+}
+
+// simdjson's DOM refuses integer literals beyond 64 bits, but events.md refuses only numbers
+// that do not fit a finite double (malformed_json). Copies `in` to *out with every such integer
+// outside strings written as a decimal ("...".0), which simdjson reads as the nearest double and
+// still refuses when it overflows a double. Returns false when there was none to rewrite.
+bool WidenBigIntegers(std::string_view in, std::string* out) {
+  out->clear();
+  bool changed = false, in_string = false;
+  for (size_t i = 0; i < in.size();) {
+    const char c = in[i];
+    if (in_string) {
+      const size_t n = c == '\\' && i + 1 < in.size() ? 2 : 1;
+      in_string = c != '"';
+      out->append(in.substr(i, n));
+      i += n;
+    } else if (c == '-' || (c >= '0' && c <= '9')) {
+      // The whole number token; whether it is valid JSON is left to the parser.
+      size_t j = i + 1;
+      while (j < in.size() && std::string_view("0123456789+-.eE").find(in[j]) != std::string_view::npos) ++j;
+      const std::string_view token = in.substr(i, j - i);
+      out->append(token);
+      const bool negative = c == '-';
+      if (token.find_first_of(".eE") == std::string_view::npos &&
+          !FitsSimdjsonInteger(negative, token.substr(negative ? 1 : 0))) {
+        out->append(".0");
+        changed = true;
+      }
+      i = j;
+    } else {
+      in_string = c == '"';
+      out->push_back(c);
+      ++i;
+    }
+  }
+  return changed;
 }
 
 bool IsNull(const object& obj, std::string_view key) {
@@ -96,7 +132,8 @@ class Checker {
     }
     const element_type t = f.value.type();
     if (t != element_type::INT64 && t != element_type::UINT64) {
-      Fail(std::string(key) + ": must be a JSON integer (no fraction or exponent)");
+      Fail(std::string(key) + ": must be a JSON integer (no fraction or exponent) between " +
+           std::to_string(lo) + " and " + std::to_string(hi));
       return std::nullopt;
     }
     int64_t v;
@@ -119,6 +156,35 @@ class Checker {
     return v;
   }
 
+  // Required JSON number (integer or not; the parser has already refused non-finite ones).
+  std::optional<double> Number(const object& obj, std::string_view key) {
+    Field f = Get(obj, key);
+    if (!f.present) {
+      Fail(std::string(key) + ": required number is missing or null");
+      return std::nullopt;
+    }
+    double v;
+    if (!f.value.is_number() || f.value.get_double().get(v) != simdjson::SUCCESS) {
+      Fail(std::string(key) + ": must be a JSON number");
+      return std::nullopt;
+    }
+    return v;
+  }
+
+  // Required "YYYY-MM" month string.
+  std::optional<MonthIndex> MonthField(const object& obj, std::string_view key) {
+    auto s = String(obj, key, 0, SIZE_MAX);
+    if (!s) return std::nullopt;
+    auto m = ParseMonth(*s);
+    if (!m) Fail(std::string(key) + ": must be a month YYYY-MM with year 2000-2100");
+    return m;
+  }
+
+  // Optional string with a maximum length: absent and null are fine.
+  void OptionalString(const object& obj, std::string_view key, size_t max_len) {
+    if (Get(obj, key).present) String(obj, key, 0, max_len);
+  }
+
   std::optional<Date> DateField(const object& obj, std::string_view key) {
     auto s = String(obj, key, 0, SIZE_MAX);
     if (!s) return std::nullopt;
@@ -133,6 +199,92 @@ class Checker {
 };
 
 
+// The NIP-valued field of a type's data, checked as invalid_nip when it is a string.
+std::string_view NipDataField(EventType type) {
+  switch (type) {
+    case EventType::kEmployeeUpserted: return "supervisor";
+    case EventType::kFeedbackGiven: return "giver";
+    case EventType::kRatingAssigned: return "rater";
+    default: return {};
+  }
+}
+
+// A required NIP string whose NIP rules were already checked (invalid_nip comes first).
+std::optional<Nip> CheckedNip(Checker& check, const object& obj, std::string_view key) {
+  auto s = check.String(obj, key, 0, SIZE_MAX);
+  if (!s) return std::nullopt;
+  return ParseNip(*s);
+}
+
+std::optional<SkpIndicator> DecodeIndicator(Checker& check, const element& item, size_t index) {
+  const std::string at = "indicators[" + std::to_string(index) + "].";
+  object obj;
+  if (item.get_object().get(obj) != simdjson::SUCCESS) {
+    check.Fail("indicators[" + std::to_string(index) + "]: must be an object");
+    return std::nullopt;
+  }
+  Checker inner;
+  SkpIndicator ind;
+  if (auto v = inner.String(obj, "id", 1, 64)) ind.id = std::string(*v);
+  if (auto v = inner.Enum<IndicatorKind>(obj, "kind", ParseIndicatorKind, "utama, tambahan")) ind.kind = *v;
+  if (auto v = inner.Number(obj, "target")) {
+    if (!(*v > 0)) inner.Fail("target: must be a number > 0");
+    ind.target = *v;
+  }
+  if (auto v = inner.String(obj, "unit", 0, SIZE_MAX)) ind.unit = std::string(*v);
+  if (inner.failed()) {
+    check.Fail(at + inner.detail());
+    return std::nullopt;
+  }
+  return ind;
+}
+
+std::optional<SkpApproved> DecodeSkp(Checker& check, const object& data) {
+  SkpApproved skp;
+  if (auto v = check.Integer(data, "year", kMinYear, kMaxYear)) skp.year = static_cast<int16_t>(*v);
+  Field f = Get(data, "indicators");
+  simdjson::dom::array items;
+  if (!f.present) {
+    check.Fail("indicators: required array is missing or null");
+    return std::nullopt;
+  }
+  if (f.value.get_array().get(items) != simdjson::SUCCESS) {
+    check.Fail("indicators: must be an array");
+    return std::nullopt;
+  }
+  const size_t n = items.size();
+  if (n < 1 || n > 50) {
+    check.Fail("indicators: must hold 1-50 indicators, got " + std::to_string(n));
+    return std::nullopt;
+  }
+  size_t index = 0;
+  for (element item : items) {
+    auto ind = DecodeIndicator(check, item, index++);
+    if (!ind) return std::nullopt;
+    for (const SkpIndicator& prev : skp.indicators) {
+      if (prev.id == ind->id) {
+        check.Fail("indicators[" + std::to_string(index - 1) + "].id: duplicate id in the SKP");
+        return std::nullopt;
+      }
+    }
+    skp.indicators.push_back(std::move(*ind));
+  }
+  return skp;
+}
+
+std::optional<RatingPeriod> ParseRatingPeriod(std::string_view s) {
+  if (auto m = ParseMonth(s)) return RatingPeriod{true, *m};
+  if (s.size() == 4) {
+    int year = 0;
+    for (char c : s) {
+      if (c < '0' || c > '9') return std::nullopt;
+      year = year * 10 + (c - '0');
+    }
+    if (year >= kMinYear && year <= kMaxYear) return RatingPeriod{false, year};
+  }
+  return std::nullopt;
+}
+
 }  // namespace
 
 std::string_view RejectReasonName(RejectReason r) { return kReasonNames[static_cast<size_t>(r)]; }
@@ -140,6 +292,7 @@ std::string_view RejectReasonName(RejectReason r) { return kReasonNames[static_c
 struct Decoder::Impl {
   simdjson::dom::parser parser;
   std::vector<char> buffer;
+  std::string widened;  // the value with big integers rewritten, on the rare retry
 
   DecodeResult Decode(std::optional<std::string_view> key, std::optional<std::string_view> value);
   static std::optional<EventData> DecodeData(EventType type, const object& data, Checker& check);
@@ -173,7 +326,14 @@ DecodeResult Decoder::Impl::Decode(std::optional<std::string_view> key,
   std::memcpy(buffer.data(), value->data(), value->size());
   std::memset(buffer.data() + value->size(), 0, simdjson::SIMDJSON_PADDING);
   element root;
-  if (auto err = parser.parse(buffer.data(), value->size(), false).get(root); err) {
+  auto err = parser.parse(buffer.data(), value->size(), false).get(root);
+  if (err == simdjson::NUMBER_ERROR && WidenBigIntegers(*value, &widened)) {
+    buffer.resize(std::max(buffer.size(), widened.size() + simdjson::SIMDJSON_PADDING));
+    std::memcpy(buffer.data(), widened.data(), widened.size());
+    std::memset(buffer.data() + widened.size(), 0, simdjson::SIMDJSON_PADDING);
+    err = parser.parse(buffer.data(), widened.size(), false).get(root);
+  }
+  if (err) {
     return reject(RejectReason::kMalformedJson,
                   std::string("not valid JSON: ") + simdjson::error_message(err));
   }
@@ -221,10 +381,7 @@ DecodeResult Decoder::Impl::Decode(std::optional<std::string_view> key,
 
   std::optional<EventType> type = type_str ? ParseEventType(*type_str) : std::nullopt;
   if (envelope.failed()) return reject(RejectReason::kInvalidEnvelope, envelope.detail(), type);
-  if (!type || !Supported(*type)) {
-    return reject(RejectReason::kUnknownType,
-                  "type: not an event type of contract v1 handled by this version");
-  }
+  if (!type) return reject(RejectReason::kUnknownType, "type: not an event type of contract v1");
   event.envelope.type = *type;
 
   // NIP fields: the subject, then the type's NIP-valued data fields that are strings.
@@ -234,11 +391,11 @@ DecodeResult Decoder::Impl::Decode(std::optional<std::string_view> key,
   } else {
     return reject(RejectReason::kInvalidNip, "subject: " + why, type);
   }
-  if (*type == EventType::kEmployeeUpserted) {
+  if (std::string_view field = NipDataField(*type); !field.empty()) {
     std::string_view s;
-    if (Field f = Get(data, "supervisor");
+    if (Field f = Get(data, field);
         f.present && f.value.get_string().get(s) == simdjson::SUCCESS && !ParseNip(s, &why)) {
-      return reject(RejectReason::kInvalidNip, "data.supervisor: " + why, type);
+      return reject(RejectReason::kInvalidNip, "data." + std::string(field) + ": " + why, type);
     }
   }
 
@@ -295,6 +452,62 @@ std::optional<EventData> Decoder::Impl::DecodeData(EventType type, const object&
       }
       return u;
     }
+    case EventType::kSkpApproved:
+      return DecodeSkp(check, data);
+    case EventType::kRealisasiReported: {
+      RealisasiReported r;
+      if (auto v = check.MonthField(data, "period")) r.period = *v;
+      if (auto v = check.String(data, "indicator", 1, 64)) r.indicator = std::string(*v);
+      if (auto v = check.Number(data, "value")) {
+        if (!(*v >= 0)) check.Fail("value: must be a number >= 0");
+        r.value = *v == 0 ? 0.0 : *v;  // -0 is 0
+      }
+      return r;
+    }
+    case EventType::kEvidenceSubmitted: {
+      EvidenceSubmitted e;
+      if (auto v = check.MonthField(data, "period")) e.period = *v;
+      if (auto v = check.String(data, "indicator", 1, 64)) e.indicator = std::string(*v);
+      if (auto v = check.String(data, "evidence", 1, 128)) e.evidence = std::string(*v);
+      return e;
+    }
+    case EventType::kFeedbackGiven: {
+      FeedbackGiven fb;
+      if (auto v = CheckedNip(check, data, "giver")) fb.giver = *v;
+      if (Get(data, "value").present) {
+        fb.value = check.Enum<CoreValue>(data, "value", ParseCoreValue,
+                                         "berorientasi_pelayanan, akuntabel, kompeten, harmonis, "
+                                         "loyal, adaptif, kolaboratif");
+      }
+      check.OptionalString(data, "note", 2000);
+      return fb;
+    }
+    case EventType::kRatingAssigned: {
+      RatingAssigned r;
+      if (auto v = check.String(data, "period", 0, SIZE_MAX)) {
+        if (auto p = ParseRatingPeriod(*v)) {
+          r.period = *p;
+        } else {
+          check.Fail("period: must be a month YYYY-MM or a year YYYY, year 2000-2100");
+        }
+      }
+      if (auto v = check.Enum<Expectation>(data, "hasil", ParseExpectation, "di_atas, sesuai, di_bawah")) {
+        r.hasil = *v;
+      }
+      if (auto v = check.Enum<Expectation>(data, "perilaku", ParseExpectation, "di_atas, sesuai, di_bawah")) {
+        r.perilaku = *v;
+      }
+      if (auto v = CheckedNip(check, data, "rater")) r.rater = *v;
+      return r;
+    }
+    case EventType::kPotentialAssessed: {
+      PotentialAssessed p;
+      if (auto v = check.Integer(data, "year", kMinYear, kMaxYear)) p.year = static_cast<int16_t>(*v);
+      if (auto v = check.Enum<Potential>(data, "potential", ParsePotential, "rendah, menengah, tinggi")) {
+        p.potential = *v;
+      }
+      return p;
+    }
     case EventType::kTrainingCompleted: {
       TrainingCompleted t;
       if (auto v = check.String(data, "course", 1, 128)) t.course = std::string(*v);
@@ -315,10 +528,9 @@ std::optional<EventData> Decoder::Impl::DecodeData(EventType type, const object&
       }
       return a;
     }
-    default:
-      check.Fail("type is not decoded by this version");
-      return std::nullopt;
   }
+  check.Fail("type is not decoded by this version");
+  return std::nullopt;
 }
 
 }  // namespace kinerja::ingest

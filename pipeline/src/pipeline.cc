@@ -1,7 +1,6 @@
 #include "pipeline/pipeline.h"
 
 #include <algorithm>
-#include <unordered_set>
 
 #include "processors/codec.h"
 
@@ -10,20 +9,31 @@ namespace kinerja::pipeline {
 using processors::EmployeeState;
 using processors::KpiTable;
 
+// An employee read from the store. Only the years an event needed are read (codec.h stores one
+// entity per year), so the cost of an event does not grow with the years stored.
+struct Pipeline::CachedEmployee {
+  EmployeeState state;
+  std::vector<int> loaded_years;  // years read from the store (whether or not they existed)
+  bool all_years = false;         // every year has been read
+  uint64_t last_used = 0;         // batch number, for eviction
+};
+
 struct Pipeline::Partition {
   std::optional<int64_t> committed_offset;  // next offset durable in the store
   int64_t next_offset = 0;                   // next offset to apply (ahead while a batch runs)
   KpiTable counters;                         // committed counters of this partition
   MonthIndex newest_month = processors::kNoMonth;
-  std::unordered_map<Nip, EmployeeState> employees;  // states read so far (a cache of the store)
+  std::unordered_map<Nip, CachedEmployee> employees;  // a cache of the store
 };
 
 struct Pipeline::Batch {
   BatchCounts counts;
   std::unordered_map<int32_t, KpiTable> deltas;
-  std::unordered_map<int32_t, std::unordered_set<Nip>> dirty;
+  // Employees to write (their core always) and the years each one changed.
+  std::unordered_map<int32_t, std::unordered_map<Nip, std::vector<int>>> dirty;
   std::unordered_map<int32_t, int64_t> next_offsets;
   std::unordered_map<int32_t, MonthIndex> newest;
+  std::vector<int64_t> timestamps_ms;  // Kafka timestamps of the decoded events (event age)
   bool dead_lettered = false;
 };
 
@@ -74,6 +84,7 @@ bool Pipeline::ReachedEnd() const {
 }
 
 Status Pipeline::RunOnce(bool* idle) {
+  ++batches_;
   messages_.clear();
   KINERJA_RETURN_IF_ERROR(source_->Poll(&messages_, options_.max_batch_messages, options_.poll_timeout));
   if (idle) *idle = messages_.empty();
@@ -82,15 +93,48 @@ Status Pipeline::RunOnce(bool* idle) {
   return CommitBatch(batch);
 }
 
-Result<EmployeeState*> Pipeline::LoadEmployee(Partition& part, int32_t partition, Nip nip) {
+Result<Pipeline::CachedEmployee*> Pipeline::LoadEmployee(Partition& part, int32_t partition, Nip nip) {
   auto it = part.employees.find(nip);
-  if (it != part.employees.end()) return &it->second;
-  EmployeeState state;
-  KINERJA_RETURN_IF_ERROR(store_->ScanEntities(
-      partition, processors::EmployeeKey(nip), [&](std::string_view suffix, std::string_view value) {
-        return processors::AbsorbEmployeeEntity(suffix, value, &state);
-      }));
-  return &part.employees.emplace(nip, std::move(state)).first->second;
+  if (it == part.employees.end()) {
+    CachedEmployee fresh;
+    for (const std::string& prefix : {processors::EmployeeCoreKey(nip), processors::DedupPrefix(nip)}) {
+      KINERJA_RETURN_IF_ERROR(ScanEmployee(partition, nip, prefix, &fresh.state));
+    }
+    it = part.employees.emplace(nip, std::move(fresh)).first;
+  }
+  it->second.last_used = batches_;
+  return &it->second;
+}
+
+// Reads the entities of one employee under `prefix` (which starts with EmployeeKey(nip)).
+Status Pipeline::ScanEmployee(int32_t partition, Nip nip, const std::string& prefix, EmployeeState* state) {
+  const std::string tag = prefix.substr(processors::EmployeeKey(nip).size());
+  return store_->ScanEntities(partition, prefix, [&](std::string_view suffix, std::string_view value) {
+    return processors::AbsorbEmployeeEntity(tag + std::string(suffix), value, state);
+  });
+}
+
+Status Pipeline::EnsureYears(int32_t partition, Nip nip, CachedEmployee& e, const processors::YearsNeeded& need) {
+  if (e.all_years) return Status::OK();
+  if (need.all) {
+    // Re-read every year not already in memory (those in memory may be newer than the store).
+    EmployeeState stored;
+    KINERJA_RETURN_IF_ERROR(ScanEmployee(partition, nip, processors::YearPrefix(nip), &stored));
+    for (auto& [year, y] : stored.years) {
+      if (std::find(e.loaded_years.begin(), e.loaded_years.end(), year) == e.loaded_years.end()) {
+        e.state.years.emplace(year, std::move(y));
+      }
+    }
+    e.all_years = true;
+    e.loaded_years.clear();
+    return Status::OK();
+  }
+  if (!need.year || std::find(e.loaded_years.begin(), e.loaded_years.end(), *need.year) != e.loaded_years.end()) {
+    return Status::OK();
+  }
+  KINERJA_RETURN_IF_ERROR(ScanEmployee(partition, nip, processors::YearKey(nip, *need.year), &e.state));
+  e.loaded_years.push_back(*need.year);
+  return Status::OK();
 }
 
 Status Pipeline::ProcessMessage(const ingest::Message& m, Batch& batch) {
@@ -111,18 +155,25 @@ Status Pipeline::ProcessMessage(const ingest::Message& m, Batch& batch) {
     return Status::OK();
   }
   const Event& event = std::get<Event>(decoded);
+  const Nip nip = event.envelope.subject;
   const size_t type = static_cast<size_t>(event.envelope.type);
-  auto state = LoadEmployee(part, m.partition, event.envelope.subject);
-  if (!state.ok()) return state.status();
+  auto loaded = LoadEmployee(part, m.partition, nip);
+  if (!loaded.ok()) return loaded.status();
+  CachedEmployee& employee = **loaded;
   const int64_t ts = m.timestamp_ms >= 0 ? m.timestamp_ms : event.envelope.time.unix_seconds * 1000;
-  if (processors::CheckDuplicateAndRemember((*state)->dedup, event.envelope, ts, options_.dedup_window_ms)) {
-    // Rare; the window's clock may have moved, so the state is written too.
-    batch.dirty[m.partition].insert(event.envelope.subject);
+  if (m.timestamp_ms >= 0) batch.timestamps_ms.push_back(m.timestamp_ms);
+  std::vector<int>& dirty_years = batch.dirty[m.partition][nip];
+  if (processors::CheckDuplicateAndRemember(employee.state.dedup, event.envelope, ts, options_.dedup_window_ms)) {
+    // Rare; the window's clock may have moved, so the core is written too.
     batch.counts.events[type][static_cast<size_t>(Outcome::kDuplicate)]++;
     return Status::OK();
   }
-  processors::ApplyEffect effect = processors::Apply(event, **state, &batch.deltas[m.partition]);
-  batch.dirty[m.partition].insert(event.envelope.subject);
+  KINERJA_RETURN_IF_ERROR(EnsureYears(m.partition, nip, employee, processors::YearsNeededBy(event, employee.state)));
+  processors::ApplyEffect effect = processors::Apply(event, employee.state, &batch.deltas[m.partition]);
+  if (effect.year_written &&
+      std::find(dirty_years.begin(), dirty_years.end(), *effect.year_written) == dirty_years.end()) {
+    dirty_years.push_back(*effect.year_written);
+  }
   if (effect.month != processors::kNoMonth) {
     MonthIndex& newest = batch.newest.try_emplace(m.partition, part.newest_month).first->second;
     newest = std::max(newest, effect.month);
@@ -139,15 +190,19 @@ Status Pipeline::CommitBatch(Batch& batch) {
   storage::WriteSet writes;
   std::string buffer;
   std::vector<processors::EntityWrite> dedup_writes;
-  for (const auto& [p, nips] : batch.dirty) {
+  for (const auto& [p, employees] : batch.dirty) {
     Partition& part = *partitions_.at(p);
-    for (Nip nip : nips) {
-      EmployeeState& state = part.employees.at(nip);
+    for (const auto& [nip, years] : employees) {
+      EmployeeState& state = part.employees.at(nip).state;
       dedup_writes.clear();
       processors::FlushDedup(nip, state.dedup, &dedup_writes);
       for (auto& w : dedup_writes) writes.entities.push_back({p, std::move(w.key), std::move(w.value)});
-      processors::EncodeEmployee(state, &buffer);
-      writes.entities.push_back({p, processors::EmployeeKey(nip), buffer});
+      for (int year : years) {
+        processors::EncodeYear(state.years.at(year), &buffer);
+        writes.entities.push_back({p, processors::YearKey(nip, year), buffer});
+      }
+      processors::EncodeEmployeeCore(state, &buffer);
+      writes.entities.push_back({p, processors::EmployeeCoreKey(nip), buffer});
     }
   }
   for (const auto& [p, delta] : batch.deltas) {
@@ -184,7 +239,10 @@ Status Pipeline::CommitBatch(Batch& batch) {
     }
   }
   source_->ReportProgress(progress);
-  probe_->BatchCommitted(batch.counts, seconds, NowUnixMs());
+  const int64_t now_ms = NowUnixMs();
+  probe_->BatchCommitted(batch.counts, seconds, now_ms);
+  probe_->EventAges(batch.timestamps_ms, now_ms);
+  EvictIfOverBudget();
   for (const auto& po : progress) {
     if (auto hw = source_->HighWatermark(po.partition)) {
       probe_->PartitionLag(po.partition, std::max<int64_t>(0, *hw - po.offset));
@@ -192,6 +250,26 @@ Status Pipeline::CommitBatch(Batch& batch) {
   }
   probe_->StateSize(store_->ApproximateSizeBytes());
   return Status::OK();
+}
+
+void Pipeline::EvictIfOverBudget() {
+  size_t cached = 0;
+  for (const auto& [p, part] : partitions_) cached += part->employees.size();
+  if (cached <= options_.max_cached_employees) return;
+  // Everything is committed: any entry can go. Keep the most recently used three quarters of
+  // the budget, so eviction runs once per budget/4 new employees (amortised O(1)).
+  std::vector<uint64_t> stamps;
+  stamps.reserve(cached);
+  for (const auto& [p, part] : partitions_) {
+    for (const auto& [nip, e] : part->employees) stamps.push_back(e.last_used);
+  }
+  const size_t keep = options_.max_cached_employees / 4 * 3;
+  auto cut = stamps.end() - static_cast<std::ptrdiff_t>(std::min(keep, stamps.size()));
+  std::nth_element(stamps.begin(), cut, stamps.end());
+  const uint64_t threshold = cut == stamps.end() ? UINT64_MAX : *cut;
+  for (auto& [p, part] : partitions_) {
+    std::erase_if(part->employees, [&](const auto& entry) { return entry.second.last_used < threshold; });
+  }
 }
 
 Result<std::vector<std::optional<int64_t>>> Pipeline::OnAssigned(const std::vector<int32_t>& ps) {

@@ -2,13 +2,17 @@
 
 #include <algorithm>
 #include <climits>
+#include <cstring>
 
 namespace kinerja::processors {
 namespace {
 
-constexpr uint8_t kEmployeeFormat = 1;
+constexpr uint8_t kCoreFormat = 2;
+constexpr uint8_t kYearFormat = 1;
 constexpr uint8_t kMetaFormat = 1;
+constexpr char kCoreTag = 'c';
 constexpr char kDedupTag = 'd';
+constexpr char kYearTag = 'y';
 
 class Writer {
  public:
@@ -25,6 +29,11 @@ class Writer {
   void Str(std::string_view s) {
     Varint(s.size());
     out_->append(s);
+  }
+  void Double(double d) {
+    uint64_t bits;
+    std::memcpy(&bits, &d, sizeof bits);
+    for (int i = 0; i < 8; ++i) out_->push_back(static_cast<char>((bits >> (8 * i)) & 0xFF));
   }
 
  private:
@@ -53,6 +62,21 @@ class Reader {
   int64_t Signed() {
     const uint64_t u = Varint();
     return static_cast<int64_t>((u >> 1) ^ (~(u & 1) + 1));
+  }
+  double Double() {
+    if (in_.size() - pos_ < 8) return Fail<double>();
+    uint64_t bits = 0;
+    for (int i = 0; i < 8; ++i) bits |= static_cast<uint64_t>(static_cast<uint8_t>(in_[pos_ + i])) << (8 * i);
+    pos_ += 8;
+    double d;
+    std::memcpy(&d, &bits, sizeof d);
+    return d;
+  }
+  template <class E>
+  E Enum(uint8_t count) {
+    const uint8_t v = U8();
+    if (v >= count) return Fail<E>();
+    return static_cast<E>(v);
   }
   std::string Str() {
     const uint64_t n = Varint();
@@ -93,12 +117,71 @@ uint64_t ParseBigEndian64(std::string_view b) {
 void WriteDate(Writer& w, const Date& d) { w.Signed(DaysFromCivil(d.year, d.month, d.day)); }
 Date ReadDate(Reader& r) { return CivilFromDays(r.Signed()); }
 
+void WriteRating(Writer& w, const std::optional<Rating>& rating) {
+  w.U8(rating ? 1 : 0);
+  if (!rating) return;
+  w.U8(static_cast<uint8_t>(rating->hasil));
+  w.U8(static_cast<uint8_t>(rating->perilaku));
+  w.Varint(rating->rater);
+}
+
+std::optional<Rating> ReadRating(Reader& r) {
+  if (!r.U8()) return std::nullopt;
+  Rating rating;
+  rating.hasil = r.Enum<Expectation>(3);
+  rating.perilaku = r.Enum<Expectation>(3);
+  rating.rater = r.Varint();
+  return rating;
+}
+
+Status DecodeCore(std::string_view bytes, EmployeeState* s) {
+  Reader r(bytes);
+  if (const uint8_t format = r.U8(); format != kCoreFormat) {
+    return Status::Corruption("employee state: unknown format " + std::to_string(format));
+  }
+  s->known = r.U8() != 0;
+  s->master.reset();
+  if (r.U8()) {
+    MasterData m;
+    m.agency = r.Str();
+    m.unit = r.Str();
+    m.tz = r.Enum<TimeZone>(4);
+    m.position = r.Enum<Position>(5);
+    m.employment = r.Enum<Employment>(2);
+    if (const uint64_t sup = r.Varint()) m.supervisor = sup;
+    m.active = r.U8() != 0;
+    s->master = std::move(m);
+  }
+  // The blob carries the window's clock and the next chunk number; chunks carry the ids.
+  s->dedup.newest_ms = std::max(s->dedup.newest_ms, r.Signed());
+  s->dedup.next_seq = std::max(s->dedup.next_seq, r.Varint());
+  if (!r.ok() || !r.done()) return Status::Corruption("employee state: truncated or trailing bytes");
+  return Status::OK();
+}
+
+Status AbsorbDedupChunk(uint64_t seq, std::string_view value, DedupMemory* m) {
+  Reader r(value);
+  DedupMemory::Chunk chunk{seq, INT64_MIN};
+  for (uint64_t n = r.Varint(); n > 0 && r.ok(); --n) {
+    std::string key = r.Str();
+    const int64_t ts = r.Signed();
+    chunk.max_ms = std::max(chunk.max_ms, ts);
+    m->newest_ms = std::max(m->newest_ms, ts);
+    m->oldest_ms = std::min(m->oldest_ms, ts);
+    m->applied.emplace(std::move(key), ts);
+  }
+  if (!r.ok() || !r.done()) return Status::Corruption("dedup chunk: truncated or trailing bytes");
+  m->chunks.push_back(chunk);
+  m->next_seq = std::max(m->next_seq, seq + 1);
+  return Status::OK();
+}
+
 }  // namespace
 
-void EncodeEmployee(const EmployeeState& s, std::string* out) {
+void EncodeEmployeeCore(const EmployeeState& s, std::string* out) {
   out->clear();
   Writer w(out);
-  w.U8(kEmployeeFormat);
+  w.U8(kCoreFormat);
   w.U8(s.known ? 1 : 0);
   w.U8(s.master ? 1 : 0);
   if (s.master) {
@@ -111,68 +194,118 @@ void EncodeEmployee(const EmployeeState& s, std::string* out) {
     w.Varint(m.supervisor.value_or(0));
     w.U8(m.active ? 1 : 0);
   }
-  w.Varint(s.training.size());
-  for (const auto& [key, rec] : s.training) {
+  w.Signed(s.dedup.newest_ms);
+  w.Varint(s.dedup.next_seq);
+}
+
+void EncodeYear(const YearState& y, std::string* out) {
+  out->clear();
+  Writer w(out);
+  w.U8(kYearFormat);
+  w.U8(y.skp ? 1 : 0);
+  if (y.skp) {
+    w.Varint(y.skp->size());
+    for (const SkpIndicator& ind : *y.skp) {
+      w.Str(ind.id);
+      w.U8(static_cast<uint8_t>(ind.kind));
+      w.Double(ind.target);
+      w.Str(ind.unit);
+    }
+  }
+  w.Varint(y.months.size());
+  for (const auto& [month, m] : y.months) {
+    w.Signed(month);
+    w.Varint(m.indicators.size());
+    for (const auto& [id, im] : m.indicators) {
+      w.Str(id);
+      w.U8(im.value ? 1 : 0);
+      if (im.value) w.Double(*im.value);
+      w.Varint(im.evidence.size());
+      for (const std::string& e : im.evidence) w.Str(e);
+    }
+    w.Varint(static_cast<uint64_t>(m.feedback));
+    w.Varint(static_cast<uint64_t>(m.administrative));
+    w.Varint(static_cast<uint64_t>(m.substantive));
+    WriteRating(w, m.rating);
+  }
+  w.Varint(y.training.size());
+  for (const auto& [key, rec] : y.training) {
     WriteDate(w, key.first);
     w.Str(key.second);
     w.Varint(static_cast<uint64_t>(rec.minutes));
     w.U8(static_cast<uint8_t>(rec.mode));
   }
-  w.Varint(s.activity.size());
-  for (const auto& [month, a] : s.activity) {
-    w.Signed(month);
-    w.Varint(static_cast<uint64_t>(a.administrative));
-    w.Varint(static_cast<uint64_t>(a.substantive));
-  }
-  w.Signed(s.dedup.newest_ms);
-  w.Varint(s.dedup.next_seq);
+  WriteRating(w, y.annual);
+  w.U8(y.potential ? static_cast<uint8_t>(static_cast<uint8_t>(*y.potential) + 1) : 0);
 }
 
-Status DecodeEmployee(std::string_view bytes, EmployeeState* s) {
-  *s = EmployeeState{};
+Status DecodeYear(std::string_view bytes, YearState* y) {
+  *y = YearState{};
   Reader r(bytes);
-  if (const uint8_t format = r.U8(); format != kEmployeeFormat) {
-    return Status::Corruption("employee state: unknown format " + std::to_string(format));
+  if (const uint8_t format = r.U8(); format != kYearFormat) {
+    return Status::Corruption("employee year: unknown format " + std::to_string(format));
   }
-  s->known = r.U8() != 0;
   if (r.U8()) {
-    MasterData m;
-    m.agency = r.Str();
-    m.unit = r.Str();
-    m.tz = static_cast<TimeZone>(r.U8());
-    m.position = static_cast<Position>(r.U8());
-    m.employment = static_cast<Employment>(r.U8());
-    if (const uint64_t sup = r.Varint()) m.supervisor = sup;
-    m.active = r.U8() != 0;
-    s->master = std::move(m);
+    std::vector<SkpIndicator> skp;
+    for (uint64_t n = r.Varint(); n > 0 && r.ok(); --n) {
+      SkpIndicator ind;
+      ind.id = r.Str();
+      ind.kind = r.Enum<IndicatorKind>(2);
+      ind.target = r.Double();
+      ind.unit = r.Str();
+      skp.push_back(std::move(ind));
+    }
+    y->skp = std::move(skp);
+  }
+  for (uint64_t n = r.Varint(); n > 0 && r.ok(); --n) {
+    const auto month = static_cast<MonthIndex>(r.Signed());
+    MonthState m;
+    for (uint64_t k = r.Varint(); k > 0 && r.ok(); --k) {
+      std::string id = r.Str();
+      IndicatorMonth im;
+      if (r.U8()) im.value = r.Double();
+      for (uint64_t e = r.Varint(); e > 0 && r.ok(); --e) im.evidence.push_back(r.Str());
+      m.indicators.emplace(std::move(id), std::move(im));
+    }
+    m.feedback = static_cast<int64_t>(r.Varint());
+    m.administrative = static_cast<int64_t>(r.Varint());
+    m.substantive = static_cast<int64_t>(r.Varint());
+    m.rating = ReadRating(r);
+    y->months.emplace(month, std::move(m));
   }
   for (uint64_t n = r.Varint(); n > 0 && r.ok(); --n) {
     Date d = ReadDate(r);
     std::string course = r.Str();
     TrainingRecord rec;
     rec.minutes = static_cast<int32_t>(r.Varint());
-    rec.mode = static_cast<TrainingMode>(r.U8());
-    s->training.emplace(std::make_pair(d, std::move(course)), rec);
+    rec.mode = r.Enum<TrainingMode>(2);
+    y->training.emplace(std::make_pair(d, std::move(course)), rec);
   }
-  for (uint64_t n = r.Varint(); n > 0 && r.ok(); --n) {
-    const auto month = static_cast<MonthIndex>(r.Signed());
-    ActivityMonth a;
-    a.administrative = static_cast<int64_t>(r.Varint());
-    a.substantive = static_cast<int64_t>(r.Varint());
-    s->activity.emplace(month, a);
+  y->annual = ReadRating(r);
+  if (const uint8_t p = r.U8(); p > 0) {
+    if (p > 3) return Status::Corruption("employee year: bad potential");
+    y->potential = static_cast<Potential>(p - 1);
   }
-  s->dedup.newest_ms = r.Signed();
-  s->dedup.next_seq = r.Varint();
-  if (!r.ok() || !r.done()) return Status::Corruption("employee state: truncated or trailing bytes");
+  if (!r.ok() || !r.done()) return Status::Corruption("employee year: truncated or trailing bytes");
   return Status::OK();
 }
 
 std::string EmployeeKey(Nip nip) { return BigEndian64(nip); }
 
+std::string EmployeeCoreKey(Nip nip) { return EmployeeKey(nip) + kCoreTag; }
+
+std::string DedupPrefix(Nip nip) { return EmployeeKey(nip) + kDedupTag; }
+
 std::string DedupChunkKey(Nip nip, uint64_t seq) {
-  std::string k = EmployeeKey(nip);
-  k.push_back(kDedupTag);
-  k.append(BigEndian64(seq));  // chunks scan in sequence order
+  return DedupPrefix(nip) + BigEndian64(seq);  // chunks scan in sequence order
+}
+
+std::string YearPrefix(Nip nip) { return EmployeeKey(nip) + kYearTag; }
+
+std::string YearKey(Nip nip, int year) {
+  std::string k = YearPrefix(nip);
+  k.push_back(static_cast<char>((year >> 8) & 0xFF));
+  k.push_back(static_cast<char>(year & 0xFF));
   return k;
 }
 
@@ -196,32 +329,15 @@ void FlushDedup(Nip nip, DedupMemory& m, std::vector<EntityWrite>* writes) {
 }
 
 Status AbsorbEmployeeEntity(std::string_view suffix, std::string_view value, EmployeeState* state) {
-  DedupMemory& m = state->dedup;
-  if (suffix.empty()) {
-    DedupMemory dedup = std::move(m);
-    KINERJA_RETURN_IF_ERROR(DecodeEmployee(value, state));
-    // The blob carries the window's clock and the next chunk number; chunks carry the ids.
-    dedup.newest_ms = std::max(dedup.newest_ms, m.newest_ms);
-    dedup.next_seq = std::max(dedup.next_seq, m.next_seq);
-    m = std::move(dedup);
-    return Status::OK();
+  if (suffix.size() == 1 && suffix[0] == kCoreTag) return DecodeCore(value, state);
+  if (suffix.size() == 9 && suffix[0] == kDedupTag) {
+    return AbsorbDedupChunk(ParseBigEndian64(suffix.substr(1)), value, &state->dedup);
   }
-  if (suffix.size() != 9 || suffix[0] != kDedupTag) return Status::Corruption("employee entity: unknown kind");
-  const uint64_t seq = ParseBigEndian64(suffix.substr(1));
-  Reader r(value);
-  DedupMemory::Chunk chunk{seq, INT64_MIN};
-  for (uint64_t n = r.Varint(); n > 0 && r.ok(); --n) {
-    std::string key = r.Str();
-    const int64_t ts = r.Signed();
-    chunk.max_ms = std::max(chunk.max_ms, ts);
-    m.newest_ms = std::max(m.newest_ms, ts);
-    m.oldest_ms = std::min(m.oldest_ms, ts);
-    m.applied.emplace(std::move(key), ts);
+  if (suffix.size() == 3 && suffix[0] == kYearTag) {
+    const auto year = static_cast<int>(ParseBigEndian64(suffix.substr(1)));
+    return DecodeYear(value, &state->years[year]);
   }
-  if (!r.ok() || !r.done()) return Status::Corruption("dedup chunk: truncated or trailing bytes");
-  m.chunks.push_back(chunk);
-  m.next_seq = std::max(m.next_seq, seq + 1);
-  return Status::OK();
+  return Status::Corruption("employee entity: unknown kind");
 }
 
 std::string EncodePartitionMeta(const PartitionMeta& meta) {

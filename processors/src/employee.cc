@@ -10,6 +10,22 @@ const std::string* Attribution(const EmployeeState& s) {
   return s.master && s.master->active ? &s.master->agency : nullptr;
 }
 
+const YearState* FindYear(const EmployeeState& s, int year) {
+  auto it = s.years.find(year);
+  return it == s.years.end() ? nullptr : &it->second;
+}
+
+const MonthState* FindMonth(const EmployeeState& s, MonthIndex month) {
+  const YearState* y = FindYear(s, YearOf(month));
+  if (!y) return nullptr;
+  auto it = y->months.find(month);
+  return it == y->months.end() ? nullptr : &it->second;
+}
+
+// The facets below each emit one group of this employee's counters, with `sign`; applying an
+// event emits the facets it touches with -1, changes the state, and emits them again with +1.
+// Every facet is a pure function of the state, so an unchanged facet cancels exactly.
+
 void EmitEmployee(const EmployeeState& s, int sign, KpiTable* d) {
   if (!s.known) return;
   if (!s.master) {
@@ -19,52 +35,161 @@ void EmitEmployee(const EmployeeState& s, int sign, KpiTable* d) {
   }
 }
 
-int64_t TrainingMinutesInYear(const EmployeeState& s, int year) {
-  const auto from = std::make_pair(Date{static_cast<int16_t>(year), 1, 1}, std::string());
-  const auto to = std::make_pair(Date{static_cast<int16_t>(year + 1), 1, 1}, std::string());
-  int64_t minutes = 0;
-  for (auto it = s.training.lower_bound(from); it != s.training.end() && it->first < to; ++it) {
-    minutes += it->second.minutes;
+// SKP facet of a year: the employee has an SKP, their achievement, targets met.
+void EmitSkpYear(const EmployeeState& s, int year, int sign, KpiTable* d) {
+  const std::string* agency = Attribution(s);
+  const YearState* y = FindYear(s, year);
+  if (!agency || !y || !y->skp) return;
+  // kpis.md: R_i is the sum over the months of the year of the latest realisasi, summed afresh
+  // in month order (never by adding and subtracting deltas), so "target met" cannot flicker.
+  double sum_of_ratios = 0;
+  bool all_met = true;
+  for (const SkpIndicator& ind : *y->skp) {
+    double r = 0;
+    for (const auto& [month, ms] : y->months) {
+      auto it = ms.indicators.find(ind.id);
+      if (it != ms.indicators.end() && it->second.value) r += *it->second.value;
+    }
+    sum_of_ratios += std::min(r / ind.target, 1.0);
+    all_met = all_met && r >= ind.target;
   }
-  return minutes;
+  const double achievement = sum_of_ratios / static_cast<double>(y->skp->size());
+  const AchievementUnits units = ToAchievementUnits(achievement);
+  d->Add({Kpi::kSkpEmployees, 0, year, *agency}, sign);
+  d->Add({Kpi::kSkpAchievement, 0, year, *agency}, sign * units.nano);
+  d->Add({Kpi::kSkpAchievement, 1, year, *agency}, sign * units.atto);
+  if (all_met) d->Add({Kpi::kSkpTargetsMet, 0, year, *agency}, sign);
 }
 
 void EmitTrainingYear(const EmployeeState& s, int year, int sign, KpiTable* d) {
   const std::string* agency = Attribution(s);
-  if (!agency) return;
-  const int64_t minutes = TrainingMinutesInYear(s, year);
-  if (minutes == 0) return;
+  const YearState* y = FindYear(s, year);
+  if (!agency || !y || y->training.empty()) return;
+  int64_t minutes = 0;
+  for (const auto& [key, rec] : y->training) minutes += rec.minutes;
   d->Add({Kpi::kTrainingMinutes, 0, year, *agency}, sign * minutes);
   d->Add({Kpi::kTrainingBand, static_cast<uint8_t>(BandOf(minutes)), year, *agency}, sign);
 }
 
+// Annual facet: predikat of the annual rating, and the talent box (annual rating + potential).
+void EmitAnnual(const EmployeeState& s, int year, int sign, KpiTable* d) {
+  const std::string* agency = Attribution(s);
+  const YearState* y = FindYear(s, year);
+  if (!agency || !y || !y->annual) return;
+  const auto predikat = PredikatOf(y->annual->hasil, y->annual->perilaku);
+  d->Add({Kpi::kPredikatYear, static_cast<uint8_t>(predikat), year, *agency}, sign);
+  if (y->potential) {
+    const int box = TalentBox(*y->potential, y->annual->hasil);
+    d->Add({Kpi::kTalentBox, static_cast<uint8_t>(box), year, *agency}, sign);
+  }
+}
+
+// Realisasi facet of a month: reports, reports with evidence, reporting employee.
+void EmitReportsMonth(const EmployeeState& s, MonthIndex month, int sign, KpiTable* d) {
+  const std::string* agency = Attribution(s);
+  const MonthState* m = FindMonth(s, month);
+  if (!agency || !m || m->indicators.empty()) return;
+  int64_t reports = 0;
+  int64_t with_evidence = 0;
+  for (const auto& [id, im] : m->indicators) {
+    if (!im.value) continue;
+    ++reports;
+    if (!im.evidence.empty()) ++with_evidence;
+  }
+  if (reports == 0) return;
+  d->Add({Kpi::kRealisasiReports, 0, month, *agency}, sign * reports);
+  d->Add({Kpi::kRealisasiWithEvidence, 0, month, *agency}, sign * with_evidence);
+  if (FindYear(s, YearOf(month))->skp) d->Add({Kpi::kRealisasiReporting, 0, month, *agency}, sign);
+}
+
+void EmitFeedbackMonth(const EmployeeState& s, MonthIndex month, int sign, KpiTable* d) {
+  const std::string* agency = Attribution(s);
+  const MonthState* m = FindMonth(s, month);
+  if (!agency || !m || m->feedback == 0) return;
+  d->Add({Kpi::kFeedbackEmployees, 0, month, *agency}, sign);
+  d->Add({Kpi::kFeedbackGiven, 0, month, *agency}, sign * m->feedback);
+}
+
 void EmitActivityMonth(const EmployeeState& s, MonthIndex month, int sign, KpiTable* d) {
   const std::string* agency = Attribution(s);
-  if (!agency) return;
-  auto it = s.activity.find(month);
-  if (it == s.activity.end()) return;
-  const ActivityMonth& a = it->second;
+  const MonthState* m = FindMonth(s, month);
+  if (!agency || !m) return;
   d->Add({Kpi::kActivityMinutes, static_cast<uint8_t>(ActivityCategory::kAdministrative), month, *agency},
-         sign * a.administrative);
+         sign * m->administrative);
   d->Add({Kpi::kActivityMinutes, static_cast<uint8_t>(ActivityCategory::kSubstantive), month, *agency},
-         sign * a.substantive);
+         sign * m->substantive);
   // "More than half of their minutes logged in the month": admin > (admin + substantive) / 2.
-  if (a.administrative > a.substantive) d->Add({Kpi::kAdminHeavy, 0, month, *agency}, sign);
+  if (m->administrative > m->substantive) d->Add({Kpi::kAdminHeavy, 0, month, *agency}, sign);
+}
+
+void EmitMonthlyRating(const EmployeeState& s, MonthIndex month, int sign, KpiTable* d) {
+  const std::string* agency = Attribution(s);
+  const MonthState* m = FindMonth(s, month);
+  if (!agency || !m || !m->rating) return;
+  const auto predikat = PredikatOf(m->rating->hasil, m->rating->perilaku);
+  d->Add({Kpi::kPredikatMonth, static_cast<uint8_t>(predikat), month, *agency}, sign);
 }
 
 void EmitAll(const EmployeeState& s, int sign, KpiTable* d) {
   EmitEmployee(s, sign, d);
-  int last_year = -1;
-  for (const auto& [key, _] : s.training) {
-    if (key.first.year != last_year) {
-      last_year = key.first.year;
-      EmitTrainingYear(s, last_year, sign, d);
+  if (!Attribution(s)) return;  // nothing else counts
+  for (const auto& [year, y] : s.years) {
+    EmitSkpYear(s, year, sign, d);
+    EmitTrainingYear(s, year, sign, d);
+    EmitAnnual(s, year, sign, d);
+    for (const auto& [month, m] : y.months) {
+      EmitReportsMonth(s, month, sign, d);
+      EmitFeedbackMonth(s, month, sign, d);
+      EmitActivityMonth(s, month, sign, d);
+      EmitMonthlyRating(s, month, sign, d);
     }
   }
-  for (const auto& [month, _] : s.activity) EmitActivityMonth(s, month, sign, d);
+}
+
+// The month of a feedback event (events.md rule 5): the local month of `time` in the
+// employee's time zone from master data, else in the offset written in `time`.
+MonthIndex FeedbackMonth(const Envelope& env, const EmployeeState& s) {
+  const int offset = s.master ? UtcOffsetMinutes(s.master->tz) : env.time.offset_minutes;
+  return LocalMonth(env.time.unix_seconds, offset);
+}
+
+MonthState& MonthOf(EmployeeState& s, MonthIndex month) { return s.years[YearOf(month)].months[month]; }
+
+// Applies `change` to the state between emitting `facets` with -1 and with +1.
+template <class Facets, class Change>
+void Update(Facets facets, Change change) {
+  facets(-1);
+  change();
+  facets(+1);
 }
 
 }  // namespace
+
+YearsNeeded YearsNeededBy(const Event& event, const EmployeeState& s) {
+  YearsNeeded need;
+  std::visit(
+      [&](const auto& data) {
+        using T = std::decay_t<decltype(data)>;
+        if constexpr (std::is_same_v<T, EmployeeUpserted>) {
+          const bool moves = !s.master || s.master->agency != data.agency || s.master->active != data.active;
+          need.all = s.known && moves;
+        } else if constexpr (std::is_same_v<T, SkpApproved> || std::is_same_v<T, PotentialAssessed>) {
+          need.year = data.year;
+        } else if constexpr (std::is_same_v<T, RealisasiReported> || std::is_same_v<T, EvidenceSubmitted>) {
+          need.year = YearOf(data.period);
+        } else if constexpr (std::is_same_v<T, FeedbackGiven>) {
+          need.year = YearOf(FeedbackMonth(event.envelope, s));
+        } else if constexpr (std::is_same_v<T, RatingAssigned>) {
+          need.year = data.period.monthly ? YearOf(data.period.value) : data.period.value;
+        } else if constexpr (std::is_same_v<T, TrainingCompleted>) {
+          need.year = data.completed_on.year;
+        } else if constexpr (std::is_same_v<T, ActivityLogged>) {
+          need.year = data.date.year;
+        }
+      },
+      event.data);
+  return need;
+}
 
 std::string DedupKey(std::string_view source, std::string_view id) {
   std::string key;
@@ -121,21 +246,85 @@ ApplyEffect Apply(const Event& event, EmployeeState& s, KpiTable* d) {
     EmitAll(s, +1, d);
     return effect;
   }
-  if (const auto* t = std::get_if<TrainingCompleted>(&event.data)) {
-    const int year = t->completed_on.year;
-    EmitTrainingYear(s, year, -1, d);
-    s.training[{t->completed_on, t->course}] = TrainingRecord{t->minutes, t->mode};
-    s.known = true;
-    EmitTrainingYear(s, year, +1, d);
-  } else if (const auto* a = std::get_if<ActivityLogged>(&event.data)) {
-    const MonthIndex month = ToMonthIndex(a->date);
-    EmitActivityMonth(s, month, -1, d);
-    ActivityMonth& am = s.activity[month];
-    (a->category == ActivityCategory::kAdministrative ? am.administrative : am.substantive) += a->minutes;
-    s.known = true;
-    EmitActivityMonth(s, month, +1, d);
-    effect.month = month;
-  }
+
+  std::visit(
+      [&](const auto& data) {
+        using T = std::decay_t<decltype(data)>;
+        if constexpr (std::is_same_v<T, SkpApproved>) {
+          // The SKP decides achievement and whether the year's reports count as "reporting".
+          const int year = data.year;
+          YearState& y = s.years[year];
+          auto facets = [&](int sign) {
+            EmitSkpYear(s, year, sign, d);
+            for (const auto& [month, m] : y.months) EmitReportsMonth(s, month, sign, d);
+          };
+          Update(facets, [&] { y.skp = data.indicators; });
+          effect.year_written = year;
+        } else if constexpr (std::is_same_v<T, RealisasiReported>) {
+          const MonthIndex month = data.period;
+          auto facets = [&](int sign) {
+            EmitSkpYear(s, YearOf(month), sign, d);
+            EmitReportsMonth(s, month, sign, d);
+          };
+          Update(facets, [&] { MonthOf(s, month).indicators[data.indicator].value = data.value; });
+          effect.month = month;
+          effect.year_written = YearOf(month);
+        } else if constexpr (std::is_same_v<T, EvidenceSubmitted>) {
+          const MonthIndex month = data.period;
+          auto facets = [&](int sign) { EmitReportsMonth(s, month, sign, d); };
+          Update(facets, [&] {
+            std::vector<std::string>& set = MonthOf(s, month).indicators[data.indicator].evidence;
+            auto it = std::lower_bound(set.begin(), set.end(), data.evidence);
+            if (it == set.end() || *it != data.evidence) set.insert(it, data.evidence);
+          });
+          effect.month = month;
+          effect.year_written = YearOf(month);
+        } else if constexpr (std::is_same_v<T, FeedbackGiven>) {
+          const MonthIndex month = FeedbackMonth(event.envelope, s);
+          auto facets = [&](int sign) { EmitFeedbackMonth(s, month, sign, d); };
+          Update(facets, [&] { MonthOf(s, month).feedback++; });
+          effect.month = month;
+          effect.year_written = YearOf(month);
+        } else if constexpr (std::is_same_v<T, RatingAssigned>) {
+          const Rating rating{data.hasil, data.perilaku, data.rater};
+          if (data.period.monthly) {
+            const MonthIndex month = data.period.value;
+            auto facets = [&](int sign) { EmitMonthlyRating(s, month, sign, d); };
+            Update(facets, [&] { MonthOf(s, month).rating = rating; });
+            effect.month = month;
+            effect.year_written = YearOf(month);
+          } else {
+            const int year = data.period.value;
+            auto facets = [&](int sign) { EmitAnnual(s, year, sign, d); };
+            Update(facets, [&] { s.years[year].annual = rating; });
+            effect.year_written = year;
+          }
+        } else if constexpr (std::is_same_v<T, PotentialAssessed>) {
+          const int year = data.year;
+          auto facets = [&](int sign) { EmitAnnual(s, year, sign, d); };
+          Update(facets, [&] { s.years[year].potential = data.potential; });
+          effect.year_written = year;
+        } else if constexpr (std::is_same_v<T, TrainingCompleted>) {
+          const int year = data.completed_on.year;
+          auto facets = [&](int sign) { EmitTrainingYear(s, year, sign, d); };
+          Update(facets, [&] {
+            s.years[year].training[{data.completed_on, data.course}] = TrainingRecord{data.minutes, data.mode};
+          });
+          effect.year_written = year;
+        } else if constexpr (std::is_same_v<T, ActivityLogged>) {
+          const MonthIndex month = ToMonthIndex(data.date);
+          auto facets = [&](int sign) { EmitActivityMonth(s, month, sign, d); };
+          Update(facets, [&] {
+            MonthState& m = MonthOf(s, month);
+            (data.category == ActivityCategory::kAdministrative ? m.administrative : m.substantive) +=
+                data.minutes;
+          });
+          effect.month = month;
+          effect.year_written = YearOf(month);
+        }
+      },
+      event.data);
+  s.known = true;
   // The employee facet changes only with the first event: the employee starts to count.
   if (!was_known) EmitEmployee(s, +1, d);
   return effect;

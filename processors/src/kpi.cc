@@ -1,5 +1,7 @@
 #include "processors/kpi.h"
 
+#include <algorithm>
+#include <cmath>
 #include <cstring>
 
 namespace kinerja::processors {
@@ -19,6 +21,49 @@ std::string_view JpBandLabel(JpBand b) {
     case JpBand::kGe20: return "ge20";
   }
   return "0";
+}
+
+AchievementUnits ToAchievementUnits(double achievement) {
+  const double clamped = std::clamp(achievement, 0.0, 1.0);
+  // 1e18 * [0, 1] fits an int64; llround is exact to the nearest unit of 1e-18 at this scale
+  // only up to double precision (~1e-16 relative), which is far inside the allowed error.
+  const auto units = static_cast<int64_t>(std::llround(clamped * 1e18));
+  return {units / 1'000'000'000, units % 1'000'000'000};
+}
+
+double FromAchievementUnits(int64_t nano, int64_t atto) {
+  return static_cast<double>(nano) * 1e-9 + static_cast<double>(atto) * 1e-18;
+}
+
+Predikat PredikatOf(Expectation hasil, Expectation perilaku) {
+  using E = Expectation;
+  using P = Predikat;
+  // Rows: hasil di_atas, sesuai, di_bawah; columns: perilaku di_atas, sesuai, di_bawah.
+  static constexpr P kMatrix[3][3] = {
+      {P::kSangatBaik, P::kBaik, P::kKurang},
+      {P::kBaik, P::kBaik, P::kKurang},
+      {P::kButuhPerbaikan, P::kButuhPerbaikan, P::kSangatKurang},
+  };
+  static_assert(static_cast<int>(E::kDiAtas) == 0 && static_cast<int>(E::kDiBawah) == 2);
+  return kMatrix[static_cast<int>(hasil)][static_cast<int>(perilaku)];
+}
+
+std::string_view PredikatLabel(Predikat p) {
+  static constexpr std::string_view kLabels[] = {"sangat_baik", "baik", "butuh_perbaikan", "kurang",
+                                                 "sangat_kurang"};
+  return kLabels[static_cast<size_t>(p)];
+}
+
+int TalentBox(Potential potential, Expectation hasil) {
+  // Rows: potential rendah, menengah, tinggi; columns: hasil di_bawah, sesuai, di_atas.
+  static constexpr int kBoxes[3][3] = {{1, 2, 4}, {3, 5, 7}, {6, 8, 9}};
+  int column = 0;
+  switch (hasil) {
+    case Expectation::kDiBawah: column = 0; break;
+    case Expectation::kSesuai: column = 1; break;
+    case Expectation::kDiAtas: column = 2; break;
+  }
+  return kBoxes[static_cast<int>(potential)][column];
 }
 
 size_t KpiKeyHash::operator()(const KpiKey& k) const noexcept {
@@ -61,7 +106,7 @@ std::optional<KpiKey> DecodeKpiKey(std::string_view b) {
   if (b.size() < 6) return std::nullopt;
   KpiKey k;
   k.kpi = static_cast<Kpi>(static_cast<uint8_t>(b[0]));
-  if (k.kpi < Kpi::kEmployees || k.kpi > Kpi::kAdminHeavy) return std::nullopt;
+  if (k.kpi < Kpi::kEmployees || k.kpi > kLastKpi) return std::nullopt;
   k.sub = static_cast<uint8_t>(b[1]);
   uint32_t p = 0;
   for (int i = 2; i < 6; ++i) p = (p << 8) | static_cast<uint8_t>(b[static_cast<size_t>(i)]);

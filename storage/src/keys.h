@@ -2,7 +2,7 @@
 // then a kind byte:
 //   [p]'E'<entity key>  entity bytes        [p]'C'<counter key>  int64 (8 bytes, big endian)
 //   [p]'O'              next offset (int64)  [p]'M'              metadata bytes
-//   "\xff\xff" "format"  layout version (not partition data)
+//   "\xff\xff" "format"  layout version, incl. the entity formats of processors/codec.h
 #pragma once
 
 #include <cstdint>
@@ -18,7 +18,7 @@ inline constexpr char kOffset = 'O';
 inline constexpr char kMeta = 'M';
 inline constexpr int32_t kMaxPartition = 0xFFFE;
 inline constexpr std::string_view kFormatKey = "\xff\xff" "format";
-inline constexpr std::string_view kFormatVersion = "kinerja-state-1";
+inline constexpr std::string_view kFormatVersion = "kinerja-state-2";
 
 std::string Prefix(int32_t partition);
 std::string Make(int32_t partition, char kind, std::string_view suffix = {});

@@ -225,11 +225,12 @@ TEST_CASE("killed or stopped mid-stream a restart counts nothing twice and misse
 
 TEST_CASE("a bad configuration fails at startup naming the field") {
   std::string out;
+  TempDir state;
   CHECK(RunCommand({KinerjaBinary(), "run", "--brokers", TestBrokers()}, &out) == 2);
   CHECK(out.find("--state-dir") != std::string::npos);
-  CHECK(RunCommand({KinerjaBinary(), "run", "--state-dir", "/tmp/x", "--batch-size", "0"}, &out) == 2);
+  CHECK(RunCommand({KinerjaBinary(), "run", "--state-dir", state.path(), "--batch-size", "0"}, &out) == 2);
   CHECK(out.find("--batch-size") != std::string::npos);
-  CHECK(RunCommand({KinerjaBinary(), "run", "--state-dir", "/tmp/x", "--kafka-property", "nonsense.prop=1"}, &out) == 2);
+  CHECK(RunCommand({KinerjaBinary(), "run", "--state-dir", state.path(), "--kafka-property", "nonsense.prop=1"}, &out) == 2);
   CHECK(out.find("nonsense.prop") != std::string::npos);
   CHECK(RunCommand({KinerjaBinary(), "kpis", "--state-dir", "/nonexistent/state"}, &out) == 1);
   CHECK(out.find("/nonexistent/state") != std::string::npos);

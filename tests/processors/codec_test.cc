@@ -7,19 +7,57 @@
 using namespace kinerja;
 using namespace kinerja::processors;
 
-TEST_CASE("employee state survives encode/decode exactly") {
+namespace {
+
+// Every kind of data of every year, so a field the codec forgot shows up as a difference.
+EmployeeState FullState() {
   EmployeeState s;
   s.known = true;
   s.master = MasterData{"A1", "Biro Umum", TimeZone::kMakassar, Position::kFungsional, Employment::kPppk,
                         198001012005011002ULL, false};
-  s.training[{Date{2026, 2, 1}, "LATSAR"}] = {450, TrainingMode::kNonklasikal};
-  s.training[{Date{2025, 12, 31}, "X"}] = {1, TrainingMode::kKlasikal};
-  s.activity[ToMonthIndex(2026, 3)] = {120, 7};
+  YearState& y = s.years[2026];
+  y.skp = std::vector<SkpIndicator>{{"IKU-1", IndicatorKind::kUtama, 12.5, "dokumen"},
+                                    {"IKU-2", IndicatorKind::kTambahan, 0.1, ""}};
+  MonthState& m = y.months[ToMonthIndex(2026, 3)];
+  m.indicators["IKU-1"] = IndicatorMonth{3.25, {"ev-a", "ev-b"}};
+  m.indicators["NOT-IN-SKP"] = IndicatorMonth{std::nullopt, {"ev-c"}};
+  m.feedback = 4;
+  m.administrative = 120;
+  m.substantive = 7;
+  m.rating = Rating{Expectation::kDiAtas, Expectation::kDiBawah, 197501012000031001ULL};
+  y.months[ToMonthIndex(2026, 12)].feedback = 1;
+  y.training[{Date{2026, 2, 1}, "LATSAR"}] = {450, TrainingMode::kNonklasikal};
+  y.annual = Rating{Expectation::kSesuai, Expectation::kSesuai, 197501012000031001ULL};
+  y.potential = Potential::kTinggi;
+  s.years[2025].training[{Date{2025, 12, 31}, "X"}] = {1, TrainingMode::kKlasikal};
+  s.years[2024].potential = Potential::kRendah;
+  return s;
+}
+
+// The entities of one employee as the pipeline writes them.
+std::vector<std::pair<std::string, std::string>> Entities(Nip nip, const EmployeeState& s,
+                                                          const std::vector<EntityWrite>& dedup) {
+  std::vector<std::pair<std::string, std::string>> entities;
+  std::string bytes;
+  EncodeEmployeeCore(s, &bytes);
+  entities.push_back({EmployeeCoreKey(nip), bytes});
+  for (const auto& [year, y] : s.years) {
+    EncodeYear(y, &bytes);
+    entities.push_back({YearKey(nip, year), bytes});
+  }
+  for (const auto& w : dedup) entities.push_back({w.key, *w.value});
+  std::sort(entities.begin(), entities.end());  // the order a prefix scan returns them in
+  return entities;
+}
+
+}  // namespace
+
+TEST_CASE("employee state survives encode/decode exactly") {
+  EmployeeState s = FullState();
   Envelope e1{"id-1", "A1", EventType::kActivityLogged, 1, {}};
   Envelope e2{std::string(128, 'z'), "A2", EventType::kActivityLogged, 1, {}};
   Envelope e3{"id-3", "A1", EventType::kActivityLogged, 1, {}};
   constexpr int64_t kWindow = 1000000;
-  // The state and its dedup chunks are separate entities under the employee's prefix.
   const Nip nip = 198609262015051001ULL;
   std::vector<EntityWrite> writes;
   REQUIRE_FALSE(CheckDuplicateAndRemember(s.dedup, e1, 1700000000000, kWindow));
@@ -27,13 +65,8 @@ TEST_CASE("employee state survives encode/decode exactly") {
   FlushDedup(nip, s.dedup, &writes);
   REQUIRE_FALSE(CheckDuplicateAndRemember(s.dedup, e3, 1700000000007, kWindow));
   FlushDedup(nip, s.dedup, &writes);
-  std::string bytes;
-  EncodeEmployee(s, &bytes);
-  std::vector<std::pair<std::string, std::string>> entities = {{EmployeeKey(nip), bytes}};
-  for (const auto& w : writes) entities.push_back({w.key, *w.value});
-  std::sort(entities.begin(), entities.end());  // the order a prefix scan returns them in
   EmployeeState back;
-  for (const auto& [key, value] : entities) {
+  for (const auto& [key, value] : Entities(nip, s, writes)) {
     REQUIRE(key.substr(0, 8) == EmployeeKey(nip));
     REQUIRE(AbsorbEmployeeEntity(std::string_view(key).substr(8), value, &back).ok());
   }
@@ -45,25 +78,45 @@ TEST_CASE("employee state survives encode/decode exactly") {
   CHECK_FALSE(AbsorbEmployeeEntity("x", "", &back).ok());
   CHECK_FALSE(AbsorbEmployeeEntity(DedupChunkKey(nip, 7).substr(8), "\x05", &back).ok());
 
+  // An employee that only has a core (no year, no dedup id) also round-trips.
   EmployeeState empty;
-  EncodeEmployee(empty, &bytes);
   back = EmployeeState{};
-  REQUIRE(DecodeEmployee(bytes, &back).ok());
+  for (const auto& [key, value] : Entities(nip, empty, {})) {
+    REQUIRE(AbsorbEmployeeEntity(std::string_view(key).substr(8), value, &back).ok());
+  }
   CHECK(back == empty);
 }
 
-TEST_CASE("corrupt employee bytes are reported never misread") {
-  EmployeeState s;
-  s.known = true;
-  s.activity[ToMonthIndex(2026, 3)] = {120, 7};
+TEST_CASE("one year is one entity - keys sort by year under the employee") {
+  const Nip nip = 198609262015051001ULL;
+  CHECK(YearKey(nip, 2025) < YearKey(nip, 2026));
+  CHECK(YearKey(nip, 2026).substr(0, YearPrefix(nip).size()) == YearPrefix(nip));
+  CHECK(EmployeeCoreKey(nip).substr(0, 8) == EmployeeKey(nip));
+  // Reading just one year's entity gives just that year.
+  EmployeeState s = FullState();
   std::string bytes;
-  EncodeEmployee(s, &bytes);
-  EmployeeState back;
-  CHECK_FALSE(DecodeEmployee(bytes.substr(0, bytes.size() - 1), &back).ok());
-  CHECK_FALSE(DecodeEmployee(bytes + "x", &back).ok());
+  EncodeYear(s.years.at(2026), &bytes);
+  YearState y;
+  REQUIRE(DecodeYear(bytes, &y).ok());
+  CHECK(y == s.years.at(2026));
+}
+
+TEST_CASE("corrupt employee bytes are reported never misread") {
+  EmployeeState s = FullState();
+  std::string bytes;
+  EncodeYear(s.years.at(2026), &bytes);
+  YearState back;
+  CHECK_FALSE(DecodeYear(bytes.substr(0, bytes.size() - 1), &back).ok());
+  CHECK_FALSE(DecodeYear(bytes + "x", &back).ok());
   std::string wrong_version = bytes;
   wrong_version[0] = 99;
-  CHECK(DecodeEmployee(wrong_version, &back).code() == Status::Code::kCorruption);
+  CHECK(DecodeYear(wrong_version, &back).code() == Status::Code::kCorruption);
+  EncodeEmployeeCore(s, &bytes);
+  EmployeeState core;
+  CHECK_FALSE(AbsorbEmployeeEntity("c", bytes.substr(0, bytes.size() - 1), &core).ok());
+  wrong_version = bytes;
+  wrong_version[0] = 1;  // the format before years were split out
+  CHECK(AbsorbEmployeeEntity("c", wrong_version, &core).code() == Status::Code::kCorruption);
 }
 
 TEST_CASE("KPI keys and partition meta round-trip") {

@@ -4,6 +4,8 @@
 #include "processors/codec.h"
 #include "processors/employee.h"
 
+#include <random>
+
 using namespace kinerja;
 using namespace kinerja::processors;
 
@@ -203,4 +205,202 @@ TEST_CASE("dedup chunks are written per batch and deleted once all their ids exp
 
 TEST_CASE("dedup keys cannot collide across source and id boundaries") {
   CHECK(DedupKey("A1", "2-x") != DedupKey("A12", "-x"));
+}
+
+namespace {
+
+Event Skp(int year, std::vector<std::pair<std::string, double>> targets) {
+  SkpApproved skp;
+  skp.year = static_cast<int16_t>(year);
+  for (auto& [id, target] : targets) skp.indicators.push_back({id, IndicatorKind::kUtama, target, "dokumen"});
+  return Make(skp);
+}
+Event Realisasi(int y, int m, const std::string& indicator, double value) {
+  return Make(RealisasiReported{ToMonthIndex(y, m), indicator, value});
+}
+Event Evidence(int y, int m, const std::string& indicator, const std::string& evidence) {
+  return Make(EvidenceSubmitted{ToMonthIndex(y, m), indicator, evidence});
+}
+Event Rate(RatingPeriod period, Expectation hasil, Expectation perilaku) {
+  return Make(RatingAssigned{period, hasil, perilaku, 197501012000031001ULL});
+}
+Event Feedback(int64_t unix_seconds, int offset_minutes) {
+  Event e = Make(FeedbackGiven{197501012000031001ULL, std::nullopt});
+  e.envelope.time = Instant{unix_seconds, static_cast<int16_t>(offset_minutes)};
+  return e;
+}
+double Achievement(const KpiTable& t, const std::string& a, int year) {
+  return FromAchievementUnits(t.Get({Kpi::kSkpAchievement, 0, year, a}), t.Get({Kpi::kSkpAchievement, 1, year, a}));
+}
+KpiKey Month(Kpi kpi, const std::string& a, int y, int m) { return {kpi, 0, ToMonthIndex(y, m), a}; }
+KpiKey Year(Kpi kpi, const std::string& a, int y) { return {kpi, 0, y, a}; }
+
+constexpr auto kAtas = Expectation::kDiAtas;
+constexpr auto kSesuai = Expectation::kSesuai;
+constexpr auto kBawah = Expectation::kDiBawah;
+
+}  // namespace
+
+TEST_CASE("SKP achievement is the mean of capped ratios of the latest monthly realisasi") {
+  Harness h;
+  h.Apply(Upsert("A1"));
+  h.Apply(Skp(2026, {{"I1", 12}, {"I2", 4}}));
+  CHECK(h.totals.Get(Year(Kpi::kSkpEmployees, "A1", 2026)) == 1);
+  CHECK(Achievement(h.totals, "A1", 2026) == 0);
+  h.Apply(Realisasi(2026, 1, "I1", 3));
+  h.Apply(Realisasi(2026, 2, "I1", 3));
+  // I1: 6/12 = 0.5; I2: 0/4 = 0; mean 0.25.
+  CHECK(Achievement(h.totals, "A1", 2026) == Approx(0.25).epsilon(1e-12));
+  h.Apply(Realisasi(2026, 2, "I1", 9));  // correction: R1 = 3 + 9 = 12 -> 1.0
+  h.Apply(Realisasi(2026, 3, "I2", 8));  // 8/4 capped at 1
+  CHECK(Achievement(h.totals, "A1", 2026) == 1.0);
+  CHECK(h.totals.Get(Year(Kpi::kSkpTargetsMet, "A1", 2026)) == 1);
+  // A realisasi for an id not in the SKP is a report, not part of achievement.
+  h.Apply(Realisasi(2026, 3, "OTHER", 1));
+  CHECK(h.totals.Get(Month(Kpi::kRealisasiReports, "A1", 2026, 3)) == 2);
+  CHECK(Achievement(h.totals, "A1", 2026) == 1.0);
+  // A revision adds an indicator with no realisasi: (1 + 1 + 0) / 3.
+  h.Apply(Skp(2026, {{"I1", 12}, {"I2", 4}, {"I3", 1}}));
+  CHECK(Achievement(h.totals, "A1", 2026) == Approx(2.0 / 3).epsilon(1e-12));
+  CHECK(h.totals.Get(Year(Kpi::kSkpTargetsMet, "A1", 2026)) == 0);
+  // Realisasi of another year does not count for 2026.
+  h.Apply(Realisasi(2027, 1, "I3", 5));
+  CHECK(h.totals.Get(Year(Kpi::kSkpTargetsMet, "A1", 2026)) == 0);
+}
+
+TEST_CASE("reports evidence and reporting employees per month") {
+  Harness h;
+  h.Apply(Upsert("A1"));
+  h.Apply(Evidence(2026, 3, "I1", "e1"));  // evidence alone is no report
+  CHECK(h.totals.Get(Month(Kpi::kRealisasiReports, "A1", 2026, 3)) == 0);
+  h.Apply(Realisasi(2026, 3, "I1", 1));
+  h.Apply(Realisasi(2026, 3, "I2", 1));
+  CHECK(h.totals.Get(Month(Kpi::kRealisasiReports, "A1", 2026, 3)) == 2);
+  CHECK(h.totals.Get(Month(Kpi::kRealisasiWithEvidence, "A1", 2026, 3)) == 1);
+  // No SKP for 2026 yet: not a reporting employee.
+  CHECK(h.totals.Get(Month(Kpi::kRealisasiReporting, "A1", 2026, 3)) == 0);
+  h.Apply(Skp(2026, {{"I1", 1}}));
+  CHECK(h.totals.Get(Month(Kpi::kRealisasiReporting, "A1", 2026, 3)) == 1);
+  h.Apply(Evidence(2026, 3, "I1", "e1"));  // a set: the same evidence twice counts once
+  h.Apply(Evidence(2026, 3, "I2", "e2"));
+  CHECK(h.totals.Get(Month(Kpi::kRealisasiWithEvidence, "A1", 2026, 3)) == 2);
+  CHECK(h.state.years.at(2026).months.at(ToMonthIndex(2026, 3)).indicators.at("I1").evidence.size() == 1);
+}
+
+TEST_CASE("feedback month follows the employee's time zone at the moment it is applied") {
+  Harness h;
+  // 2026-03-31T17:30:00Z: 00:30 on 1 April in WIB (+7), 2026-03-31 in UTC.
+  const int64_t t = DaysFromCivil(2026, 3, 31) * 86400 + 17 * 3600 + 30 * 60;
+  h.Apply(Feedback(t, 0));  // no master data: the written offset (Z) decides: March
+  CHECK(h.state.years.at(2026).months.at(ToMonthIndex(2026, 3)).feedback == 1);
+  h.Apply(Upsert("A1"));  // Asia/Jakarta
+  h.Apply(Feedback(t, 0));  // now WIB decides: April
+  CHECK(h.totals.Get(Month(Kpi::kFeedbackGiven, "A1", 2026, 3)) == 1);
+  CHECK(h.totals.Get(Month(Kpi::kFeedbackGiven, "A1", 2026, 4)) == 1);
+  CHECK(h.totals.Get(Month(Kpi::kFeedbackEmployees, "A1", 2026, 4)) == 1);
+  h.Apply(Feedback(t + 60, 420));
+  CHECK(h.totals.Get(Month(Kpi::kFeedbackGiven, "A1", 2026, 4)) == 2);
+  CHECK(h.totals.Get(Month(Kpi::kFeedbackEmployees, "A1", 2026, 4)) == 1);
+}
+
+TEST_CASE("predikat matrix and talent boxes") {
+  struct Cell {
+    Expectation hasil, perilaku;
+    Predikat predikat;
+  };
+  // kpis.md, written out cell by cell.
+  const Cell cells[] = {
+      {kAtas, kAtas, Predikat::kSangatBaik},       {kAtas, kSesuai, Predikat::kBaik},
+      {kAtas, kBawah, Predikat::kKurang},          {kSesuai, kAtas, Predikat::kBaik},
+      {kSesuai, kSesuai, Predikat::kBaik},         {kSesuai, kBawah, Predikat::kKurang},
+      {kBawah, kAtas, Predikat::kButuhPerbaikan},  {kBawah, kSesuai, Predikat::kButuhPerbaikan},
+      {kBawah, kBawah, Predikat::kSangatKurang},
+  };
+  for (const Cell& c : cells) CHECK(PredikatOf(c.hasil, c.perilaku) == c.predikat);
+  CHECK(TalentBox(Potential::kRendah, kBawah) == 1);
+  CHECK(TalentBox(Potential::kRendah, kSesuai) == 2);
+  CHECK(TalentBox(Potential::kRendah, kAtas) == 4);
+  CHECK(TalentBox(Potential::kMenengah, kBawah) == 3);
+  CHECK(TalentBox(Potential::kMenengah, kSesuai) == 5);
+  CHECK(TalentBox(Potential::kMenengah, kAtas) == 7);
+  CHECK(TalentBox(Potential::kTinggi, kBawah) == 6);
+  CHECK(TalentBox(Potential::kTinggi, kSesuai) == 8);
+  CHECK(TalentBox(Potential::kTinggi, kAtas) == 9);
+
+  Harness h;
+  h.Apply(Upsert("A1"));
+  h.Apply(Rate({false, 2026}, kAtas, kSesuai));  // annual: baik; no potential yet: no box
+  const KpiKey baik{Kpi::kPredikatYear, static_cast<uint8_t>(Predikat::kBaik), 2026, "A1"};
+  CHECK(h.totals.Get(baik) == 1);
+  CHECK(h.totals.size() == 2);  // employees + predikat
+  h.Apply(Make(PotentialAssessed{2026, Potential::kTinggi}));
+  CHECK(h.totals.Get({Kpi::kTalentBox, 9, 2026, "A1"}) == 1);
+  h.Apply(Rate({false, 2026}, kSesuai, kBawah));  // latest replaces: kurang, box 8
+  CHECK(h.totals.Get(baik) == 0);
+  CHECK(h.totals.Get({Kpi::kPredikatYear, static_cast<uint8_t>(Predikat::kKurang), 2026, "A1"}) == 1);
+  CHECK(h.totals.Get({Kpi::kTalentBox, 8, 2026, "A1"}) == 1);
+  CHECK(h.totals.Get({Kpi::kTalentBox, 9, 2026, "A1"}) == 0);
+  h.Apply(Rate({true, ToMonthIndex(2026, 3)}, kBawah, kBawah));  // periodic, its own period
+  CHECK(h.totals.Get({Kpi::kPredikatMonth, static_cast<uint8_t>(Predikat::kSangatKurang), ToMonthIndex(2026, 3), "A1"}) == 1);
+  CHECK(h.totals.Get({Kpi::kPredikatYear, static_cast<uint8_t>(Predikat::kKurang), 2026, "A1"}) == 1);
+}
+
+TEST_CASE("achievement units add exactly and render within 1e-18 per employee") {
+  const AchievementUnits third = ToAchievementUnits(1.0 / 3);
+  CHECK(third.nano == 333333333);
+  CHECK(third.atto >= 333333300);
+  CHECK(third.atto <= 333333400);
+  CHECK(ToAchievementUnits(1.0).nano == 1000000000);
+  CHECK(ToAchievementUnits(1.0).atto == 0);
+  // A tiny achievement is not rounded away (it would be with units of 1e-9 alone).
+  const AchievementUnits tiny = ToAchievementUnits(2.5e-12);
+  CHECK(FromAchievementUnits(tiny.nano, tiny.atto) == Approx(2.5e-12).epsilon(1e-6));
+}
+
+TEST_CASE("years needed: one year per event - every year only for a move between agencies") {
+  EmployeeState s;
+  CHECK_FALSE(YearsNeededBy(Upsert("A1"), s).all);  // nothing stored yet
+  KpiTable d;
+  Apply(Upsert("A1"), s, &d);
+  Apply(Training("X", {2025, 5, 1}, 10), s, &d);
+  CHECK(YearsNeededBy(Upsert("A1"), s).all == false);  // same agency and status
+  CHECK(YearsNeededBy(Upsert("A2"), s).all);
+  CHECK(YearsNeededBy(Upsert("A1", false), s).all);
+  CHECK(YearsNeededBy(Realisasi(2027, 1, "I", 1), s).year == 2027);
+  CHECK(YearsNeededBy(Rate({false, 2024}, kAtas, kAtas), s).year == 2024);
+  // Feedback at 2026-12-31T17:30:00Z is 2027 in WIB (the employee's tz), 2026 in the offset.
+  const int64_t t = DaysFromCivil(2026, 12, 31) * 86400 + 17 * 3600 + 30 * 60;
+  CHECK(YearsNeededBy(Feedback(t, 0), s).year == 2027);
+  CHECK(YearsNeededBy(Feedback(t, 0), EmployeeState{}).year == 2026);
+}
+
+TEST_CASE("random events of all types: the incremental counters equal the whole contribution") {
+  // The Harness checks, after every event, that the sum of deltas equals the contribution
+  // recomputed from the whole state: any facet that forgets to subtract or add shows up.
+  std::mt19937 rng(7);
+  auto pick = [&](int n) { return static_cast<int>(rng() % static_cast<unsigned>(n)); };
+  const std::string agencies[] = {"A1", "A2"};
+  const std::string ids[] = {"I1", "I2", "I3"};
+  const Expectation ex[] = {kAtas, kSesuai, kBawah};
+  for (int round = 0; round < 20; ++round) {
+    Harness h;
+    for (int i = 0; i < 200; ++i) {
+      const int year = 2025 + pick(2);
+      const int month = 1 + pick(12);
+      switch (pick(10)) {
+        case 0: h.Apply(Upsert(agencies[pick(2)], pick(4) != 0)); break;
+        case 1: h.Apply(Skp(year, {{"I1", 1 + pick(10)}, {"I2", 0.5 + pick(3)}})); break;
+        case 2: h.Apply(Realisasi(year, month, ids[pick(3)], pick(6) * 0.75)); break;
+        case 3: h.Apply(Evidence(year, month, ids[pick(3)], "e" + std::to_string(pick(3)))); break;
+        case 4: h.Apply(Feedback(DaysFromCivil(year, month, 1) * 86400 - 3600 * pick(10), 60 * pick(10))); break;
+        case 5: h.Apply(Rate({true, ToMonthIndex(year, month)}, ex[pick(3)], ex[pick(3)])); break;
+        case 6: h.Apply(Rate({false, year}, ex[pick(3)], ex[pick(3)])); break;
+        case 7: h.Apply(Make(PotentialAssessed{static_cast<int16_t>(year), static_cast<Potential>(pick(3))})); break;
+        case 8: h.Apply(Training("C" + std::to_string(pick(3)), {static_cast<int16_t>(year), 6, 1}, 1 + pick(600))); break;
+        case 9: h.Apply(Activity({static_cast<int16_t>(year), static_cast<int8_t>(month), 2}, 1 + pick(300),
+                                 pick(2) ? kAdmin : kSubst)); break;
+      }
+    }
+    CHECK(h.state.known);
+  }
 }

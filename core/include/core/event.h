@@ -8,6 +8,7 @@
 #include <string>
 #include <string_view>
 #include <variant>
+#include <vector>
 
 #include "core/civil_time.h"
 
@@ -38,6 +39,20 @@ enum class Position : uint8_t { kJpt, kAdministrator, kPengawas, kPelaksana, kFu
 enum class Employment : uint8_t { kPns, kPppk };
 enum class TrainingMode : uint8_t { kKlasikal, kNonklasikal };
 enum class ActivityCategory : uint8_t { kAdministrative, kSubstantive };
+enum class IndicatorKind : uint8_t { kUtama, kTambahan };
+// The seven BerAKHLAK core values, as feedback.given `value`.
+enum class CoreValue : uint8_t {
+  kBerorientasiPelayanan,
+  kAkuntabel,
+  kKompeten,
+  kHarmonis,
+  kLoyal,
+  kAdaptif,
+  kKolaboratif,
+};
+// A rating against expectations (hasil and perilaku): above, meets, below.
+enum class Expectation : uint8_t { kDiAtas, kSesuai, kDiBawah };
+enum class Potential : uint8_t { kRendah, kMenengah, kTinggi };
 
 std::optional<Position> ParsePosition(std::string_view s);
 std::string_view PositionName(Position p);
@@ -47,6 +62,14 @@ std::optional<TrainingMode> ParseTrainingMode(std::string_view s);
 std::string_view TrainingModeName(TrainingMode m);
 std::optional<ActivityCategory> ParseActivityCategory(std::string_view s);
 std::string_view ActivityCategoryName(ActivityCategory c);
+std::optional<IndicatorKind> ParseIndicatorKind(std::string_view s);
+std::string_view IndicatorKindName(IndicatorKind k);
+std::optional<CoreValue> ParseCoreValue(std::string_view s);
+std::string_view CoreValueName(CoreValue v);
+std::optional<Expectation> ParseExpectation(std::string_view s);
+std::string_view ExpectationName(Expectation e);
+std::optional<Potential> ParsePotential(std::string_view s);
+std::string_view PotentialName(Potential p);
 
 // Agency codes: [A-Za-z0-9_-]{1,32} (events.md, `source`).
 bool IsAgencyCode(std::string_view s);
@@ -69,6 +92,56 @@ struct EmployeeUpserted {
   bool active = true;
 };
 
+struct SkpIndicator {
+  std::string id;  // 1..64 code points, unique within the SKP
+  IndicatorKind kind = IndicatorKind::kUtama;
+  double target = 0;  // > 0
+  std::string unit;   // free text, e.g. "dokumen"
+  friend bool operator==(const SkpIndicator&, const SkpIndicator&) = default;
+};
+
+struct SkpApproved {
+  int16_t year = 0;
+  std::vector<SkpIndicator> indicators;  // 1..50
+};
+
+struct RealisasiReported {
+  MonthIndex period = 0;
+  std::string indicator;
+  double value = 0;  // >= 0
+};
+
+struct EvidenceSubmitted {
+  MonthIndex period = 0;
+  std::string indicator;
+  std::string evidence;  // 1..128 code points
+};
+
+struct FeedbackGiven {
+  Nip giver = 0;
+  std::optional<CoreValue> value;
+  // `note` is validated and then dropped: never stored or exported (events.md).
+};
+
+// A rating period: a month (periodic evaluation) or a year (the annual one).
+struct RatingPeriod {
+  bool monthly = false;
+  int32_t value = 0;  // MonthIndex when monthly, else the year
+  friend auto operator<=>(const RatingPeriod&, const RatingPeriod&) = default;
+};
+
+struct RatingAssigned {
+  RatingPeriod period;
+  Expectation hasil = Expectation::kSesuai;
+  Expectation perilaku = Expectation::kSesuai;
+  Nip rater = 0;
+};
+
+struct PotentialAssessed {
+  int16_t year = 0;
+  Potential potential = Potential::kMenengah;
+};
+
 struct TrainingCompleted {
   std::string course;
   Date completed_on;
@@ -82,7 +155,10 @@ struct ActivityLogged {
   ActivityCategory category = ActivityCategory::kAdministrative;
 };
 
-using EventData = std::variant<EmployeeUpserted, TrainingCompleted, ActivityLogged>;
+// In EventType order.
+using EventData = std::variant<EmployeeUpserted, SkpApproved, RealisasiReported, EvidenceSubmitted,
+                               FeedbackGiven, RatingAssigned, PotentialAssessed, TrainingCompleted,
+                               ActivityLogged>;
 
 struct Event {
   Envelope envelope;

@@ -22,6 +22,7 @@ class MetricsProbe : public pipeline::Probe {
   ~MetricsProbe() override;
   void BatchCommitted(const pipeline::BatchCounts& counts, double commit_seconds,
                       int64_t commit_unix_ms) override;
+  void EventAges(const std::vector<int64_t>& timestamps_ms, int64_t commit_unix_ms) override;
   void PartitionLag(int32_t partition, std::optional<int64_t> lag) override;
   void Assignment(size_t owned_partitions, bool changed) override;
   void StateSize(uint64_t bytes) override;

@@ -28,6 +28,9 @@ struct PipelineOptions {
   std::chrono::milliseconds dlq_flush_timeout{30000};
   // Replay mode: stop once every partition has reached the end offset it had at start.
   bool stop_at_end = false;
+  // Employees kept in memory between batches (the store has them all); the least recently used
+  // go first once there are more.
+  size_t max_cached_employees = 200000;
 };
 
 // The committed KPI counters of every owned partition, summed.
@@ -55,14 +58,17 @@ class Pipeline : public ingest::PartitionListener {
   Status OnRevoked(const std::vector<int32_t>& partitions) override;
 
  private:
+  struct CachedEmployee;
   struct Partition;
   struct Batch;
 
   Status ProcessMessage(const ingest::Message& m, Batch& batch);
   Status CommitBatch(Batch& batch);
-  Result<processors::EmployeeState*> LoadEmployee(Partition& part, int32_t partition, Nip nip);
+  Result<CachedEmployee*> LoadEmployee(Partition& part, int32_t partition, Nip nip);
+  Status ScanEmployee(int32_t partition, Nip nip, const std::string& prefix, processors::EmployeeState* state);
+  Status EnsureYears(int32_t partition, Nip nip, CachedEmployee& employee, const processors::YearsNeeded& need);
+  void EvictIfOverBudget();
   bool ReachedEnd() const;
-  void PublishTotals(const processors::KpiTable& delta, int sign, MonthIndex newest);
 
   PipelineOptions options_;
   ingest::EventSource* source_;
@@ -73,6 +79,7 @@ class Pipeline : public ingest::PartitionListener {
   std::unordered_map<int32_t, std::unique_ptr<Partition>> partitions_;
   std::vector<ingest::Message> messages_;
   std::vector<int64_t> end_offsets_;  // replay target, when stop_at_end
+  uint64_t batches_ = 0;              // batch number (cache recency)
 
   mutable std::mutex totals_mu_;
   processors::KpiTable totals_;                       // guarded by totals_mu_

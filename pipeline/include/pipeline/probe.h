@@ -5,6 +5,7 @@
 #include <array>
 #include <cstdint>
 #include <optional>
+#include <vector>
 
 #include "core/event.h"
 #include "ingest/decoder.h"
@@ -32,6 +33,8 @@ class Probe {
   // After a batch's state is durably committed.
   virtual void BatchCommitted(const BatchCounts& counts, double commit_seconds,
                               int64_t commit_unix_ms) = 0;
+  // After the same commit: the Kafka timestamps of the batch's events (event age).
+  virtual void EventAges(const std::vector<int64_t>& timestamps_ms, int64_t commit_unix_ms) = 0;
   virtual void PartitionLag(int32_t partition, std::optional<int64_t> lag) = 0;  // nullopt: gone
   virtual void Assignment(size_t owned_partitions, bool changed) = 0;
   virtual void StateSize(uint64_t bytes) = 0;
@@ -40,6 +43,7 @@ class Probe {
 class NullProbe : public Probe {
  public:
   void BatchCommitted(const BatchCounts&, double, int64_t) override {}
+  void EventAges(const std::vector<int64_t>&, int64_t) override {}
   void PartitionLag(int32_t, std::optional<int64_t>) override {}
   void Assignment(size_t, bool) override {}
   void StateSize(uint64_t) override {}

@@ -1,10 +1,11 @@
 // Binary encoding of EmployeeState for the state store. Versioned: a reader rejects a version
 // it does not know instead of misreading it.
 //
-// One employee is several store entities, all under the prefix EmployeeKey(nip), so one prefix
-// scan reads them all:
-//   EmployeeKey(nip)              the state, with the dedup clock but not its ids (EncodeEmployee)
-//   DedupChunkKey(nip, seq)       the ids (and timestamps) one batch remembered
+// One employee is several store entities, all under the prefix EmployeeKey(nip), so an event
+// reads and rewrites only the parts it touches:
+//   EmployeeCoreKey(nip)          master data, the `known` flag and the dedup clock
+//   DedupChunkKey(nip, seq)       the dedup ids (and timestamps) one batch remembered
+//   YearKey(nip, year)            everything of one year (YearState)
 #pragma once
 
 #include <optional>
@@ -17,22 +18,29 @@
 
 namespace kinerja::processors {
 
-// The dedup ids are not part of this encoding (see above).
-void EncodeEmployee(const EmployeeState& state, std::string* out);
-Status DecodeEmployee(std::string_view bytes, EmployeeState* state);
-
-// Store key of an employee: the NIP as 8 big-endian bytes.
-std::string EmployeeKey(Nip nip);
+// Store keys (the NIP as 8 big-endian bytes, then a tag).
+std::string EmployeeKey(Nip nip);  // the prefix of all of one employee's entities
+std::string EmployeeCoreKey(Nip nip);
+std::string DedupPrefix(Nip nip);
 std::string DedupChunkKey(Nip nip, uint64_t seq);
+std::string YearPrefix(Nip nip);
+std::string YearKey(Nip nip, int year);
+
+// The core: master data, `known`, the dedup clock. Not the years, not the dedup ids.
+void EncodeEmployeeCore(const EmployeeState& state, std::string* out);
+void EncodeYear(const YearState& year, std::string* out);
+Status DecodeYear(std::string_view bytes, YearState* year);
 
 struct EntityWrite {
   std::string key;
   std::optional<std::string> value;  // nullopt deletes
 };
 // Turns the dedup memory's unpersisted changes into store writes (a chunk of the pending ids,
-// deletions of expired chunks). Call before EncodeEmployee: it advances next_seq.
+// deletions of expired chunks). Call before EncodeEmployeeCore: it advances next_seq.
 void FlushDedup(Nip nip, DedupMemory& memory, std::vector<EntityWrite>* writes);
+
 // Absorbs one entity found under EmployeeKey(nip); `suffix` is its key after that prefix.
+// Reading every entity of an employee, in any order, rebuilds the whole state.
 Status AbsorbEmployeeEntity(std::string_view suffix, std::string_view value, EmployeeState* state);
 
 // Per-partition metadata stored beside the offsets.

@@ -33,10 +33,43 @@ struct TrainingRecord {
   friend bool operator==(const TrainingRecord&, const TrainingRecord&) = default;
 };
 
-struct ActivityMonth {
-  int64_t administrative = 0;
+struct Rating {
+  Expectation hasil = Expectation::kSesuai;
+  Expectation perilaku = Expectation::kSesuai;
+  Nip rater = 0;
+  friend bool operator==(const Rating&, const Rating&) = default;
+};
+
+// Realisasi and evidence of one indicator in one month.
+struct IndicatorMonth {
+  std::optional<double> value;        // the latest realisasi reported (a correction replaces)
+  std::vector<std::string> evidence;  // a set: sorted, no repeats
+  friend bool operator==(const IndicatorMonth&, const IndicatorMonth&) = default;
+};
+
+struct MonthState {
+  std::map<std::string, IndicatorMonth, std::less<>> indicators;  // by indicator id
+  int64_t feedback = 0;  // feedback events received in the month
+  int64_t administrative = 0;  // activity minutes
   int64_t substantive = 0;
-  friend bool operator==(const ActivityMonth&, const ActivityMonth&) = default;
+  std::optional<Rating> rating;  // the periodic rating for the month (latest replaces)
+  bool empty() const {
+    return indicators.empty() && feedback == 0 && administrative == 0 && substantive == 0 && !rating;
+  }
+  friend bool operator==(const MonthState&, const MonthState&) = default;
+};
+
+// Everything of one employee that belongs to one year. Stored as one entity, so an event
+// reads and rewrites one year of one employee, however many years are stored.
+struct YearState {
+  std::optional<std::vector<SkpIndicator>> skp;  // the approved SKP (a revision replaces)
+  std::map<MonthIndex, MonthState> months;       // months of this year only
+  // Keyed by (completed_on, course): the replacement key.
+  std::map<std::pair<Date, std::string>, TrainingRecord> training;
+  std::optional<Rating> annual;  // the annual rating (period "YYYY")
+  std::optional<Potential> potential;
+  bool empty() const { return !skp && months.empty() && training.empty() && !annual && !potential; }
+  friend bool operator==(const YearState&, const YearState&) = default;
 };
 
 // The dedup memory of one employee (events.md rule 2): each applied (source, id) with the
@@ -68,12 +101,19 @@ std::string DedupKey(std::string_view source, std::string_view id);
 struct EmployeeState {
   bool known = false;  // some event has been applied (the employee "has state")
   std::optional<MasterData> master;
-  // Keyed by (completed_on, course): the replacement key, ordered so one year is one range.
-  std::map<std::pair<Date, std::string>, TrainingRecord> training;
-  std::map<MonthIndex, ActivityMonth> activity;
+  std::map<int, YearState> years;  // by calendar year
   DedupMemory dedup;  // persisted separately from the rest (see codec.h)
   friend bool operator==(const EmployeeState&, const EmployeeState&) = default;
 };
+
+// Which years of the state an event reads and writes, so a store-backed caller can load just
+// those (codec.h stores one entity per year). Master data that moves the employee between
+// agencies (or in or out of every KPI) needs every year; so does nothing else.
+struct YearsNeeded {
+  bool all = false;
+  std::optional<int> year;
+};
+YearsNeeded YearsNeededBy(const Event& event, const EmployeeState& state);
 
 // Dedup (events.md rule 2): true if (source, id) was applied to this employee within
 // `window_ms` of Kafka message time. Otherwise remembers it (in `pending`) and returns false.
@@ -83,12 +123,16 @@ bool CheckDuplicateAndRemember(DedupMemory& memory, const Envelope& envelope, in
                                int64_t window_ms);
 
 struct ApplyEffect {
-  MonthIndex month = kNoMonth;  // the data month this event belongs to, if it has one
+  // The data month that decides the export window (kpis.md): realisasi and evidence period,
+  // periodic rating period, feedback month, activity month. kNoMonth for other events.
+  MonthIndex month = kNoMonth;
+  std::optional<int> year_written;  // the year entity the event changed, if any
 };
 
 // Applies an accepted, non-duplicate event. Adds the change of this employee's contribution
-// to the agency counters into *delta. Cost depends only on what the event touches (a master
-// data change touches everything of this one employee).
+// to the agency counters into *delta. Cost depends only on what the event touches (one
+// indicator-month, one month, one year of this employee; a transfer touches everything of this
+// one employee). The years of YearsNeededBy(event, state) must be present in `state.years`.
 ApplyEffect Apply(const Event& event, EmployeeState& state, KpiTable* delta);
 
 // This employee's whole contribution to the counters (for tests and rebuilds).

@@ -10,6 +10,7 @@
 #include <unordered_map>
 
 #include "core/civil_time.h"
+#include "core/event.h"
 
 namespace kinerja::processors {
 
@@ -21,7 +22,37 @@ enum class Kpi : uint8_t {
   kTrainingBand = 4,        // agency, year, sub = JpBand (not kNone): employees in that band
   kActivityMinutes = 5,     // agency, month, sub = ActivityCategory
   kAdminHeavy = 6,          // agency, month: employees with administrative > substantive minutes
+  kSkpEmployees = 7,        // agency, year: employees with an SKP for the year
+  kSkpAchievement = 8,      // agency, year: sum of achievements, fixed point (see AchievementUnits)
+  kSkpTargetsMet = 9,       // agency, year: employees with every indicator at or above target
+  kRealisasiReporting = 10,      // agency, month: employees with an SKP and >= 1 realisasi
+  kRealisasiReports = 11,        // agency, month: (employee, indicator) pairs with a realisasi
+  kRealisasiWithEvidence = 12,   // agency, month: of those, pairs with evidence
+  kFeedbackEmployees = 13,  // agency, month: employees who received feedback
+  kFeedbackGiven = 14,      // agency, month: feedback events received
+  kPredikatYear = 15,       // agency, year, sub = Predikat: by the annual rating
+  kPredikatMonth = 16,      // agency, month, sub = Predikat: by the periodic rating
+  kTalentBox = 17,          // agency, year, sub = box 1..9
 };
+inline constexpr Kpi kLastKpi = Kpi::kTalentBox;
+
+// An achievement (0..1) as an exact integer pair, so agency sums add and subtract exactly:
+// units of 1e-9 (sub 0) plus units of 1e-18 (sub 1). The rendered sum is off from the exact
+// value by at most 0.5e-18 per employee (kpis.md allows 1e-6 relative).
+struct AchievementUnits {
+  int64_t nano = 0;   // sub 0
+  int64_t atto = 0;   // sub 1, 0..999999999
+};
+AchievementUnits ToAchievementUnits(double achievement);
+double FromAchievementUnits(int64_t nano, int64_t atto);
+
+// Predikat from (hasil, perilaku) (kpis.md matrix).
+enum class Predikat : uint8_t { kSangatBaik, kBaik, kButuhPerbaikan, kKurang, kSangatKurang };
+inline constexpr size_t kPredikatCount = 5;
+Predikat PredikatOf(Expectation hasil, Expectation perilaku);
+std::string_view PredikatLabel(Predikat p);  // "sangat_baik", ...
+// Talent box 1..9 from potential and the annual rating's hasil (kpis.md 9-box).
+int TalentBox(Potential potential, Expectation hasil);
 
 // JP bands decided on whole minutes: 450 min = 10 JP, 900 min = 20 JP.
 enum class JpBand : uint8_t { kNone = 0, kLt10 = 1, k10To20 = 2, kGe20 = 3 };
