@@ -42,7 +42,7 @@ int Simulate(const SimulateFlags& flags);
 struct PublishFlags {
   KafkaFlags kafka;
   std::vector<std::string> files;
-  bool validate = true;  // refuse to send anything when a line is invalid
+  bool no_validate = false;  // false: refuse to send anything when a line is invalid
 };
 int Publish(const PublishFlags& flags);
 

@@ -1,13 +1,17 @@
-// The tool subcommands: simulate, publish, kpis, create-topics.
+// The tool subcommands: simulate, publish, validate, kpis, create-topics.
 #include <simdjson.h>
 
 #include <chrono>
+#include <filesystem>
 #include <fstream>
+#include <functional>
 #include <iostream>
+#include <sstream>
 #include <thread>
 
 #include "commands.h"
 #include "export/kpi_view.h"
+#include "ingest/decoder.h"
 #include "ingest/kafka.h"
 #include "pipeline/pipeline.h"
 #include "processors/codec.h"
@@ -43,7 +47,155 @@ class Pacer {
   std::chrono::steady_clock::time_point start_;
 };
 
+// The NDJSON inputs of publish and validate: files, or "-" for standard input. Every file is
+// opened up front, so a missing one is reported before anything is read or sent. Standard input
+// is kept in memory only when the inputs are read twice (publish: validate, then send).
+class NdjsonInputs {
+ public:
+  // Returns false with the unreadable path in *bad.
+  bool Open(const std::vector<std::string>& paths, bool read_twice, std::string* bad) {
+    for (const auto& path : paths) {
+      if (path == "-") {
+        if (read_twice && !stdin_kept_) {
+          std::ostringstream all;
+          all << std::cin.rdbuf();
+          stdin_ = all.str();
+          stdin_kept_ = true;
+        }
+        continue;
+      }
+      std::error_code ec;
+      if (std::filesystem::is_directory(path, ec) || !std::ifstream(path, std::ios::binary)) {
+        *bad = path;
+        return false;
+      }
+    }
+    paths_ = paths;
+    return true;
+  }
+
+  // Calls fn(name, line number from 1, line) for every line; stops early when fn returns
+  // false. Returns false when a file could not be read (its path in *bad).
+  bool ForEachLine(const std::function<bool(const std::string&, uint64_t, const std::string&)>& fn,
+                   std::string* bad) {
+    for (const auto& path : paths_) {
+      std::ifstream file;
+      std::istringstream kept;
+      std::istream* in = &std::cin;
+      if (path == "-" && stdin_kept_) {
+        kept.str(stdin_);
+        in = &kept;
+      } else if (path != "-") {
+        file.open(path, std::ios::binary);
+        if (!file) {
+          *bad = path;
+          return false;
+        }
+        in = &file;
+      }
+      const std::string name = path == "-" ? "<stdin>" : path;
+      std::string line;
+      for (uint64_t number = 1; std::getline(*in, line); ++number) {
+        if (!fn(name, number, line)) return true;
+      }
+      if (in->bad()) {
+        *bad = path;
+        return false;
+      }
+    }
+    return true;
+  }
+
+ private:
+  std::vector<std::string> paths_;
+  std::string stdin_;
+  bool stdin_kept_ = false;
+};
+
+// A line with nothing but JSON whitespace (a CRLF file's "\r" included) is not an event: publish
+// skips it and validate does not count it.
+bool IsBlank(std::string_view line) {
+  return line.find_first_not_of(" \t\r") == std::string_view::npos;
+}
+
+// The Kafka key publish sends a line with: its `subject` when that reads as a string, else none
+// (the message is still sent, and the pipeline dead-letters it with its reason).
+std::optional<std::string> PublishKey(simdjson::ondemand::parser& parser, const std::string& line) {
+  simdjson::padded_string padded(line);
+  simdjson::ondemand::document doc;
+  std::string_view subject;
+  if (!parser.iterate(padded).get(doc) && !doc["subject"].get_string().get(subject)) {
+    return std::string(subject);
+  }
+  return std::nullopt;
+}
+
+struct Validation {
+  uint64_t events = 0, invalid = 0, blank = 0;
+  std::map<std::string, uint64_t> reasons;  // invalid events by reason code
+};
+
+// Decodes every non-blank line as the pipeline would see it once published (key = subject, as
+// publish sends it) and prints each invalid one as "FILE:LINE: reason: detail". The detail is
+// the decoder's, which never echoes a NIP or a note: the line number identifies the event.
+bool ValidateInputs(NdjsonInputs& inputs, Validation* v, std::string* bad) {
+  ingest::Decoder decoder;
+  simdjson::ondemand::parser parser;
+  return inputs.ForEachLine(
+      [&](const std::string& name, uint64_t number, const std::string& line) {
+        if (IsBlank(line)) {
+          ++v->blank;
+          return true;
+        }
+        ++v->events;
+        const std::optional<std::string> key = PublishKey(parser, line);
+        const ingest::DecodeResult r =
+            decoder.Decode(key ? std::optional<std::string_view>(*key) : std::nullopt, line);
+        if (const auto* rejection = std::get_if<ingest::Rejection>(&r)) {
+          const std::string reason(ingest::RejectReasonName(rejection->reason));
+          ++v->invalid;
+          ++v->reasons[reason];
+          std::cout << name << ":" << number << ": " << reason << ": " << rejection->detail << "\n";
+        }
+        return true;
+      },
+      bad);
+}
+
+std::string Summary(const Validation& v) {
+  std::string s = std::to_string(v.events) + (v.events == 1 ? " event: " : " events: ") +
+                  std::to_string(v.events - v.invalid) + " valid, " + std::to_string(v.invalid) +
+                  " invalid";
+  if (!v.reasons.empty()) {
+    std::string list;
+    for (const auto& [reason, n] : v.reasons)
+      list += (list.empty() ? "" : ", ") + reason + " " + std::to_string(n);
+    s += " (" + list + ")";
+  }
+  if (v.blank > 0)
+    s += "; " + std::to_string(v.blank) + " blank line" + (v.blank == 1 ? "" : "s") + " skipped";
+  return s;
+}
+
 }  // namespace
+
+int Validate(const ValidateFlags& f) {
+  NdjsonInputs inputs;
+  std::string bad;
+  if (!inputs.Open(f.files, false, &bad)) {
+    std::cerr << "kinerja validate: cannot open " << bad << "\n";
+    return 2;
+  }
+  Validation v;
+  if (!ValidateInputs(inputs, &v, &bad)) {
+    std::cout.flush();
+    std::cerr << "kinerja validate: reading " << bad << " failed\n";
+    return 2;
+  }
+  std::cout.flush();
+  std::cerr << "kinerja validate: " << Summary(v) << "\n";
+  return v.invalid == 0 ? 0 : 1;
+}
 
 int Simulate(const SimulateFlags& f) {
   if (!f.output.empty()) {
@@ -89,43 +241,51 @@ int Simulate(const SimulateFlags& f) {
 }
 
 int Publish(const PublishFlags& f) {
+  NdjsonInputs inputs;
+  std::string bad;
+  if (!inputs.Open(f.files, !f.no_validate, &bad)) {
+    std::cerr << "kinerja publish: cannot open " << bad << "\n";
+    return 2;
+  }
+  if (!f.no_validate) {
+    Validation v;
+    if (!ValidateInputs(inputs, &v, &bad)) {
+      std::cerr << "kinerja publish: reading " << bad << " failed\n";
+      return 2;
+    }
+    std::cout.flush();
+    if (v.invalid > 0) {
+      std::cerr << "kinerja publish: refused, nothing was sent: " << Summary(v)
+                << ". Fix the lines above, or pass --no-validate to send them anyway (the "
+                   "pipeline dead-letters invalid events)\n";
+      return 1;
+    }
+  }
   auto producer = MakeProducer(f.kafka);
   if (!producer.ok()) return Fail("publish", producer.status());
   simdjson::ondemand::parser parser;
-  uint64_t lines = 0, sent = 0, unkeyed = 0;
-  for (const auto& path : f.files) {
-    std::ifstream file;
-    std::istream* in = &std::cin;
-    if (path != "-") {
-      file.open(path, std::ios::binary);
-      if (!file) {
-        std::cerr << "kinerja publish: cannot open " << path << "\n";
-        return 2;
-      }
-      in = &file;
-    }
-    std::string line;
-    while (std::getline(*in, line)) {
-      ++lines;
-      if (line.empty()) continue;
-      // Keyed by subject so one employee's events stay ordered in one partition; a line whose
-      // subject cannot be read is still sent (unkeyed) and Kinerja dead-letters it with a reason.
-      std::optional<std::string> key;
-      simdjson::padded_string padded(line);
-      simdjson::ondemand::document doc;
-      std::string_view subject;
-      if (!parser.iterate(padded).get(doc) && !doc["subject"].get_string().get(subject)) {
-        key = std::string(subject);
-      } else {
-        ++unkeyed;
-      }
-      if (Status st = (*producer)->Send(f.kafka.topic, key, line); !st.ok()) return Fail("publish", st);
-      ++sent;
-    }
+  uint64_t sent = 0, unkeyed = 0;
+  Status error;
+  // Keyed by subject so one employee's events stay ordered in one partition.
+  const bool read = inputs.ForEachLine(
+      [&](const std::string&, uint64_t, const std::string& line) {
+        if (IsBlank(line)) return true;
+        const std::optional<std::string> key = PublishKey(parser, line);
+        unkeyed += !key;
+        error = (*producer)->Send(f.kafka.topic, key, line);
+        sent += error.ok();
+        return error.ok();
+      },
+      &bad);
+  if (!error.ok()) return Fail("publish", error);
+  if (!read) {
+    std::cerr << "kinerja publish: reading " << bad << " failed\n";
+    return 1;
   }
   if (Status st = (*producer)->Flush(std::chrono::minutes(2)); !st.ok()) return Fail("publish", st);
-  std::cout << "published " << sent << " events to " << f.kafka.topic << " (" << (*producer)->delivered()
-            << " delivered, " << (*producer)->failed() << " failed, " << unkeyed << " without a readable subject)\n";
+  std::cout << "published " << sent << " events to " << f.kafka.topic << " ("
+            << (*producer)->delivered() << " delivered, " << (*producer)->failed() << " failed, "
+            << unkeyed << " without a readable subject)\n";
   return (*producer)->failed() == 0 ? 0 : 1;
 }
 

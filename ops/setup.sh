@@ -8,7 +8,7 @@ PACKAGES=(
   librdkafka-dev librocksdb-dev prometheus-cpp-dev catch2 libsimdjson-dev
   prometheus kcat cmake ninja-build pkg-config g++ libcli11-dev
   nlohmann-json3-dev clang-format maven openjdk-17-jre-headless curl
-  ca-certificates uuid-runtime procps iproute2
+  ca-certificates uuid-runtime procps iproute2 python3-jsonschema
 )
 
 # The broker, plus the log4j binding its POM leaves out (without it the broker

@@ -63,7 +63,9 @@ bool WidenBigIntegers(std::string_view in, std::string* out) {
     } else if (c == '-' || (c >= '0' && c <= '9')) {
       // The whole number token; whether it is valid JSON is left to the parser.
       size_t j = i + 1;
-      while (j < in.size() && std::string_view("0123456789+-.eE").find(in[j]) != std::string_view::npos) ++j;
+      while (j < in.size() &&
+             std::string_view("0123456789+-.eE").find(in[j]) != std::string_view::npos)
+        ++j;
       const std::string_view token = in.substr(i, j - i);
       out->append(token);
       const bool negative = c == '-';

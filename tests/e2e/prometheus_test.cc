@@ -68,6 +68,14 @@ TEST_CASE("live KPIs reach a real Prometheus server") {
            {n2, Ev::Upsert("u2", n2, "A1")},
            {n1, Ev::Training("t1", n1, "LATSAR", "2026-03-01", 900)},
            {n2, Ev::Activity("a1", n2, "2026-03-02", 45, "administrative")},
+           // One event of each other type for n1 (Asia/Jakarta).
+           {n1, Ev::Skp("s1", n1, 2026, {{"I1", 10}})},
+           {n1, Ev::Realisasi("r1", n1, "2026-03", "I1", 5)},
+           {n1, Ev::Evidence("e1", n1, "2026-03", "I1", "bukti-1")},
+           {n1, Ev::Feedback("f1", n1, "2026-03-10T10:00:00+07:00")},
+           {n1, Ev::Rating("m1", n1, "2026-03", "di_atas", "di_atas")},
+           {n1, Ev::Rating("y1", n1, "2026", "sesuai", "sesuai")},
+           {n1, Ev::Potential("p1", n1, 2026, "tinggi")},
            {n2, "not json"}}) {
     REQUIRE((*producer)->Send(t.events, key, value).ok());
   }
@@ -83,8 +91,34 @@ TEST_CASE("live KPIs reach a real Prometheus server") {
   CHECK(WaitFor([&] {
     return prom.Query("kinerja_activity_minutes{agency=\"A1\",month=\"2026-03\",category=\"administrative\"}") == 45.0;
   }, deadline));
+  // Worked out by hand: n1 has an SKP with one indicator (target 10) and realisasi 5 in March:
+  // achievement 0.5, target not met; one report, with evidence; one feedback in March; the
+  // periodic rating di_atas/di_atas is sangat_baik; the annual sesuai/sesuai is baik; with
+  // potential tinggi and hasil sesuai the talent box is 8.
+  const std::vector<std::pair<std::string, double>> expected = {
+      {"kinerja_skp_employees{agency=\"A1\",year=\"2026\"}", 1},
+      {"kinerja_skp_achievement_sum{agency=\"A1\",year=\"2026\"}", 0.5},
+      {"kinerja_realisasi_reporting_employees{agency=\"A1\",month=\"2026-03\"}", 1},
+      {"kinerja_realisasi_reports{agency=\"A1\",month=\"2026-03\"}", 1},
+      {"kinerja_realisasi_reports_with_evidence{agency=\"A1\",month=\"2026-03\"}", 1},
+      {"kinerja_feedback_employees{agency=\"A1\",month=\"2026-03\"}", 1},
+      {"kinerja_feedback_given{agency=\"A1\",month=\"2026-03\"}", 1},
+      {"kinerja_predikat_employees{agency=\"A1\",period=\"2026-03\",predikat=\"sangat_baik\"}", 1},
+      {"kinerja_predikat_employees{agency=\"A1\",period=\"2026\",predikat=\"baik\"}", 1},
+      {"kinerja_talent_box_employees{agency=\"A1\",year=\"2026\",box=\"8\"}", 1},
+      {"kinerja_admin_heavy_employees{agency=\"A1\",month=\"2026-03\"}", 1},
+      {"kinerja_employees_without_master_data", 0},
+  };
+  for (const auto& [query, value] : expected) {
+    INFO(query);
+    CHECK(WaitFor([&] { return prom.Query(query) == value; }, deadline));
+  }
+  // Not met: the series is absent, not 0.
+  CHECK(prom.Query("absent(kinerja_skp_targets_met_employees)") == 1.0);
   CHECK(WaitFor([&] { return prom.Query("kinerja_dead_letters_total{reason=\"malformed_json\"}") == 1.0; }, deadline));
-  CHECK(WaitFor([&] { return prom.Query("sum(kinerja_events_total{outcome=\"applied\"})") == 4.0; }, deadline));
+  CHECK(WaitFor([&] { return prom.Query("sum(kinerja_events_total{outcome=\"applied\"})") == 11.0; }, deadline));
+  // Every decoded event's age is observed once, at its commit (the dead letter is not).
+  CHECK(WaitFor([&] { return prom.Query("kinerja_event_age_seconds_count") == 11.0; }, deadline));
   CHECK(WaitFor([&] { return prom.Query("sum(kinerja_consumer_lag_messages)") == 0.0; }, deadline));
   CHECK(prom.Query("kinerja_build_info").value_or(0) == 1.0);
   CHECK(prom.Query("process_resident_memory_bytes{job=\"kinerja\"}").value_or(0) > 0);

@@ -60,17 +60,47 @@ std::string UniqueTopic(const std::string& prefix);
 // Plain HTTP GET on 127.0.0.1; returns the body, or nullopt on connection failure / non-200.
 std::optional<std::string> HttpGet(int port, const std::string& path);
 
-// Builders of contract-v1 events (JSON text). `id` must be unique per source.
+// Builders of valid contract-v1 events (JSON text), one per type of events.md. `id` must be
+// unique per source; the last argument is the publishing agency (`source` is
+// "/agencies/<source>"). Numbers are written so that they read back as the same double.
+// Out-of-range arguments (minutes 0, a negative value, an unknown enumeration) give the
+// corresponding invalid event, which is handy for dead-letter tests.
 struct Ev {
+  struct Indicator {
+    std::string id;
+    double target = 1;
+    std::string kind = "utama";
+  };
   static std::string Upsert(const std::string& id, const std::string& nip, const std::string& agency,
                             const std::string& status = "active", const std::string& tz = "Asia/Jakarta",
-                            const std::string& time = "2026-01-02T08:00:00+07:00");
+                            const std::string& time = "2026-01-02T08:00:00+07:00",
+                            const std::string& source = "");  // empty: the agency itself
+  static std::string Skp(const std::string& id, const std::string& nip, int year,
+                         const std::vector<Indicator>& indicators, const std::string& source = "A1");
+  // `period` is a month "YYYY-MM".
+  static std::string Realisasi(const std::string& id, const std::string& nip, const std::string& period,
+                               const std::string& indicator, double value, const std::string& source = "A1");
+  static std::string Evidence(const std::string& id, const std::string& nip, const std::string& period,
+                              const std::string& indicator, const std::string& evidence,
+                              const std::string& source = "A1");
+  // `time` is the RFC 3339 envelope time, with its offset: it decides the month (events.md rule 5).
+  static std::string Feedback(const std::string& id, const std::string& nip, const std::string& time,
+                              const std::string& giver = "197001012000011001",
+                              const std::string& value = "kompeten", const std::string& source = "A1");
+  // `period` is a month "YYYY-MM" (periodic evaluation) or a year "YYYY" (the annual one).
+  static std::string Rating(const std::string& id, const std::string& nip, const std::string& period,
+                            const std::string& hasil, const std::string& perilaku,
+                            const std::string& rater = "197001012000011001", const std::string& source = "A1");
+  static std::string Potential(const std::string& id, const std::string& nip, int year,
+                               const std::string& potential, const std::string& source = "A1");
   static std::string Activity(const std::string& id, const std::string& nip, const std::string& date,
                               int minutes, const std::string& category,
                               const std::string& agency = "A1");
   static std::string Training(const std::string& id, const std::string& nip, const std::string& course,
                               const std::string& completed_on, int minutes,
                               const std::string& agency = "A1");
+  // A JSON number that parses back to exactly `v`.
+  static std::string Number(double v);
 };
 
 // A message read back from a topic.

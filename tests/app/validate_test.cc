@@ -1,0 +1,165 @@
+// `kinerja validate` and the offline part of `kinerja publish` (no broker needed): the binary
+// is run as a user would run it.
+#include <catch2/catch.hpp>
+
+#include <fstream>
+
+#include "support.h"
+
+using namespace kinerja::testing;
+
+namespace {
+
+const std::string kNip = "198609262015051001";
+const std::string kGiver = "197001012000011001";
+
+std::string Line(const std::string& type, const std::string& data,
+                 const std::string& subject = "\"" + kNip + "\"") {
+  return R"({"specversion":"1.0","id":"v-1","source":"/agencies/A1","type":"kinerja.)" + type +
+         R"(","subject":)" + subject + R"(,"time":"2026-03-10T10:00:00+07:00","data":)" + data +
+         "}";
+}
+
+const std::string kValidActivity =
+    Line("activity.logged.v1", R"({"date":"2026-03-10","minutes":90,"category":"substantive"})");
+const std::string kValidFeedback =
+    Line("feedback.given.v1", R"({"giver":")" + kGiver + R"(","note":"catatan pribadi"})");
+
+void Write(const std::string& path, const std::vector<std::string>& lines) {
+  std::ofstream out(path, std::ios::binary);
+  for (const auto& l : lines) out << l << "\n";
+}
+
+// Lines of `out` that start with `prefix`.
+std::vector<std::string> LinesStartingWith(const std::string& out, const std::string& prefix) {
+  std::vector<std::string> found;
+  size_t pos = 0;
+  while (pos < out.size()) {
+    size_t end = out.find('\n', pos);
+    if (end == std::string::npos) end = out.size();
+    const std::string line = out.substr(pos, end - pos);
+    if (line.rfind(prefix, 0) == 0) found.push_back(line);
+    pos = end + 1;
+  }
+  return found;
+}
+
+}  // namespace
+
+TEST_CASE("validate prints every invalid line with its reason code and exits 1") {
+  TempDir dir;
+  const std::string f1 = dir / "one.ndjson", f2 = dir / "two.ndjson";
+  Write(f1, {
+                kValidActivity,  // 1
+                "",              // 2 blank
+                Line("activity.logged.v1",
+                     R"({"date":"2026-03-10","minutes":0,"category":"substantive"})"),  // 3
+                " \t ",                                                                 // 4 blank
+                R"({"id":)",                                                            // 5
+                kValidFeedback,                                                         // 6
+                Line("feedback.given.v1",
+                     R"({"giver":"197001012000013001","note":"catatan pribadi"})"),  // 7
+                Line("activity.logged.v2", "{}"),                                    // 8
+                Line("activity.logged.v1", "{}", "198609262015051001"),  // 9 subject a number
+                kValidActivity + "\r",                                   // 10 CRLF
+                Line("rating.assigned.v1",
+                     R"({"period":"2026","hasil":"di_atas","perilaku":"sesuai","rater":")" +
+                         kGiver + R"(","pad":")" + std::string(66000, 'p') + "\"}"),  // 11
+            });
+  Write(f2,
+        {kValidFeedback, Line("potential.assessed.v1", R"({"year":2026,"potential":"Tinggi"})")});
+  std::string out;
+  REQUIRE(RunCommand({KinerjaBinary(), "validate", f1, f2}, &out) == 1);
+  INFO(out);
+  const std::vector<std::string> expected = {
+      f1 + ":3: invalid_data: data.minutes: must be between 1 and 1440",
+      f1 + ":7: invalid_nip: data.giver: digit 15 must be 1 (male) or 2 (female)",
+      f1 + ":8: unknown_type: type: not an event type of contract v1",
+      f1 + ":9: invalid_envelope: subject: must be a string",
+      f1 + ":11: too_large: value is 66259 bytes; the limit is 65536",
+  };
+  auto printed = LinesStartingWith(out, f1 + ":");
+  REQUIRE(printed.size() == 6);
+  CHECK(printed[0] == expected[0]);
+  CHECK(printed[1].rfind(f1 + ":5: malformed_json: not valid JSON", 0) == 0);
+  for (size_t i = 1; i < expected.size(); ++i) CHECK(printed[i + 1] == expected[i]);
+  CHECK(LinesStartingWith(out, f2 + ":") ==
+        std::vector<std::string>{
+            f2 + ":2: invalid_data: data.potential: must be one of rendah, menengah, tinggi"});
+  CHECK(
+      out.find(
+          "kinerja validate: 11 events: 4 valid, 7 invalid (invalid_data 2, invalid_envelope 1, "
+          "invalid_nip 1, malformed_json 1, too_large 1, unknown_type 1); 2 blank lines skipped") !=
+      std::string::npos);
+  // No personal data: neither NIPs nor the note.
+  CHECK(out.find(kNip) == std::string::npos);
+  CHECK(out.find("197001012000013001") == std::string::npos);
+  CHECK(out.find("catatan") == std::string::npos);
+}
+
+TEST_CASE("validate exits 0 when every event is valid and blank lines are not events") {
+  TempDir dir;
+  const std::string f = dir / "ok.ndjson";
+  Write(f, {"", kValidActivity, "\r", kValidFeedback, ""});
+  std::string out;
+  CHECK(RunCommand({KinerjaBinary(), "validate", f}, &out) == 0);
+  INFO(out);
+  CHECK(LinesStartingWith(out, f + ":").empty());
+  CHECK(out.find("kinerja validate: 2 events: 2 valid, 0 invalid; 3 blank lines skipped") !=
+        std::string::npos);
+  // An empty file is valid too: nothing in it is invalid.
+  Write(f, {});
+  CHECK(RunCommand({KinerjaBinary(), "validate", f}, &out) == 0);
+  CHECK(out.find("0 events: 0 valid, 0 invalid") != std::string::npos);
+}
+
+TEST_CASE("validate checks each line as publish would key it so key_mismatch cannot occur") {
+  // publish sends every line keyed by its own subject: two employees in one file are both valid.
+  TempDir dir;
+  const std::string f = dir / "two-employees.ndjson";
+  std::string other = kValidActivity;
+  other.replace(other.find(kNip), kNip.size(), "199001012015052002");
+  Write(f, {kValidActivity, other});
+  std::string out;
+  CHECK(RunCommand({KinerjaBinary(), "validate", f}, &out) == 0);
+  CHECK(out.find("key_mismatch") == std::string::npos);
+}
+
+TEST_CASE("validate exits 2 on bad usage naming the missing file and checks nothing") {
+  TempDir dir;
+  const std::string f = dir / "bad.ndjson";
+  Write(f, {R"({"id":)"});
+  std::string out;
+  CHECK(RunCommand({KinerjaBinary(), "validate", f, dir / "missing.ndjson"}, &out) == 2);
+  CHECK(out.find("cannot open " + (dir / "missing.ndjson")) != std::string::npos);
+  CHECK(out.find(f + ":1:") == std::string::npos);
+  CHECK(RunCommand({KinerjaBinary(), "validate", dir.path().string()}, &out) == 2);
+  CHECK(out.find("cannot open " + dir.path().string()) != std::string::npos);
+  CHECK(RunCommand({KinerjaBinary(), "validate"}, &out) == 2);
+  CHECK(out.find("files") != std::string::npos);
+}
+
+TEST_CASE("publish exits 2 naming a missing file before creating a producer") {
+  TempDir dir;
+  const std::string f = dir / "ok.ndjson";
+  Write(f, {kValidActivity});
+  std::string out;
+  CHECK(RunCommand(
+            {KinerjaBinary(), "publish", "--brokers", "127.0.0.1:1", f, dir / "missing.ndjson"},
+            &out) == 2);
+  CHECK(out.find("kinerja publish: cannot open " + (dir / "missing.ndjson")) != std::string::npos);
+  CHECK(out.find("published") == std::string::npos);
+  CHECK(RunCommand({KinerjaBinary(), "publish", "--no-validate", "--brokers", "127.0.0.1:1",
+                    dir / "missing.ndjson"},
+                   &out) == 2);
+}
+
+TEST_CASE("help lists validate and documents publish --no-validate") {
+  std::string out;
+  REQUIRE(RunCommand({KinerjaBinary(), "--help"}, &out) == 0);
+  CHECK(out.find("validate") != std::string::npos);
+  REQUIRE(RunCommand({KinerjaBinary(), "validate", "--help"}, &out) == 0);
+  CHECK(out.find("FILE:LINE") != std::string::npos);
+  REQUIRE(RunCommand({KinerjaBinary(), "publish", "--help"}, &out) == 0);
+  CHECK(out.find("--no-validate") != std::string::npos);
+}
