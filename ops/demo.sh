@@ -37,7 +37,7 @@ last batch), and removes the work dir.
 Environment:
   DEMO_EMPLOYEES  employees simulated                     (default 3000)
   DEMO_AGENCIES   agencies simulated                      (default 6)
-  DEMO_RATE       events per second the simulator sends   (default 5000)
+  DEMO_RATE       events per second the simulator sends   (default 25000: a simulated year in ~5 min)
   DEMO_DURATION   if set, stop by itself (exit 0) this many seconds after the banner
                   (for automated checks); unset: run until Ctrl-C
   KEEP=1          keep the work dir (state, logs, Prometheus data) after exit
@@ -52,7 +52,7 @@ esac
 
 EMPLOYEES=${DEMO_EMPLOYEES:-3000}
 AGENCIES=${DEMO_AGENCIES:-6}
-RATE=${DEMO_RATE:-5000}
+RATE=${DEMO_RATE:-25000}
 DURATION=${DEMO_DURATION:-}
 KEEP=${KEEP:-0}
 bad_config() {
@@ -271,6 +271,48 @@ per_label_line() {
   echo "${out:-none yet}"
 }
 
+# The gauges of the KPI catalogue (../shared/spec/kpis.md) the demo expects to see.
+KPI_FAMILIES=(kinerja_employees kinerja_employees_without_master_data kinerja_skp_employees
+  kinerja_skp_achievement_sum kinerja_skp_targets_met_employees kinerja_realisasi_reporting_employees
+  kinerja_realisasi_reports kinerja_realisasi_reports_with_evidence kinerja_feedback_employees
+  kinerja_feedback_given kinerja_predikat_employees kinerja_training_jp_sum kinerja_training_employees
+  kinerja_activity_minutes kinerja_admin_heavy_employees kinerja_talent_box_employees)
+
+# One value of a PromQL query (empty when none).
+prom_value() { prom_rows "$1" | cut -f2 | head -n 1; }
+# "label value  label value ..." of a query grouped by one label.
+by_label() { prom_rows "$1" "$2" | per_label_line; }
+fixed3() { [[ -n "$1" ]] && printf '%.3f' "$1" || echo "-"; }
+
+# Every KPI of the catalogue, summed over agencies, for the newest year and month in the data.
+kpi_overview() {
+  local year month rmonth pmonth present missing=() f avg
+  # Newest label of a family (month and year labels sort as text).
+  newest() { prom_rows "count by ($2) ({__name__=~\"$1\"})" "$2" | cut -f1 | grep -E "$3" | sort | tail -n 1; }
+  year=$(newest 'kinerja_(skp_employees|training_jp_sum)' year '^[0-9]{4}$')
+  month=$(newest 'kinerja_(activity_minutes|feedback_given)' month '.')
+  # Realisasi and periodic ratings come early the next month: show their own newest month.
+  rmonth=$(newest kinerja_realisasi_reports month '.')
+  pmonth=$(newest kinerja_predikat_employees period '-')
+  year=${year:-none} month=${month:-none} rmonth=${rmonth:-none} pmonth=${pmonth:-none}
+  present=$(prom_rows 'count by (__name__) ({__name__=~"kinerja_.+"})' __name__ | cut -f1)
+  for f in "${KPI_FAMILIES[@]}"; do grep -qx "$f" <<<"$present" || missing+=("$f"); done
+  avg=$(prom_value "sum(kinerja_skp_achievement_sum{year=\"$year\"}) / sum(kinerja_skp_employees{year=\"$year\"})")
+  cat <<OVERVIEW
+ Every KPI, all agencies summed (newest in the data: year $year, month $month):
+   employees                  $(int_fmt "$(prom_value 'sum(kinerja_employees)')")   without master data: $(int_fmt "$(prom_value 'sum(kinerja_employees_without_master_data)')")
+   SKP $year                   employees $(int_fmt "$(prom_value "sum(kinerja_skp_employees{year=\"$year\"})")")   average achievement $(fixed3 "$avg")   targets met $(int_fmt "$(prom_value "sum(kinerja_skp_targets_met_employees{year=\"$year\"})")")
+   realisasi $rmonth            reporting employees $(int_fmt "$(prom_value "sum(kinerja_realisasi_reporting_employees{month=\"$rmonth\"})")")   reports $(int_fmt "$(prom_value "sum(kinerja_realisasi_reports{month=\"$rmonth\"})")")   with evidence $(int_fmt "$(prom_value "sum(kinerja_realisasi_reports_with_evidence{month=\"$rmonth\"})")")
+   feedback $month             employees $(int_fmt "$(prom_value "sum(kinerja_feedback_employees{month=\"$month\"})")")   given $(int_fmt "$(prom_value "sum(kinerja_feedback_given{month=\"$month\"})")")
+   predikat $pmonth             $(by_label "sum by (predikat) (kinerja_predikat_employees{period=\"$pmonth\"})" predikat)
+   predikat $year (annual)    $(by_label "sum by (predikat) (kinerja_predikat_employees{period=\"$year\"})" predikat)
+   training $year              JP $(int_fmt "$(prom_value "sum(kinerja_training_jp_sum{year=\"$year\"})")")   bands: $(by_label "sum by (jp_band) (kinerja_training_employees{year=\"$year\"})" jp_band)
+   activity $month             $(by_label "sum by (category) (kinerja_activity_minutes{month=\"$month\"})" category) minutes   admin-heavy employees $(int_fmt "$(prom_value "sum(kinerja_admin_heavy_employees{month=\"$month\"})")")
+   talent boxes $year          $(by_label "sum by (box) (kinerja_talent_box_employees{year=\"$year\"})" box)
+   KPI families present       $(( ${#KPI_FAMILIES[@]} - ${#missing[@]} ))/${#KPI_FAMILIES[@]}${missing[*]:+   not yet (they come later in the simulated year): ${missing[*]}}
+OVERVIEW
+}
+
 # ---------------------------------------------------------------------------------------------
 # 3. Wait for the first KPIs in Prometheus, then print where to look.
 PROM_PID=$(<"$WORK/prometheus/prometheus.pid")
@@ -349,6 +391,8 @@ $RULE
    dead letters               $(int_fmt "${dead_now:-0}")   (duplicates recognised and skipped: $(int_fmt "${dup_now:-0}"))
    consumer lag (messages)    $(int_fmt "${lag_now:-0}")
 
+$(kpi_overview)
+
  $(if [[ -n "$DURATION" ]]; then echo "DEMO_DURATION=$DURATION: stopping by itself in ${DURATION}s."; else echo "Ctrl-C stops everything and cleans up."; fi) Progress every ${PROGRESS_EVERY}s below.
 $RULE
 
@@ -395,6 +439,7 @@ pause() {
 progress
 start=$SECONDS
 next=$((start + PROGRESS_EVERY))
+next_overview=$((start + 60))
 while true; do
   now=$SECONDS
   if [[ -n "$DURATION" ]] && ((now - start >= DURATION)); then
@@ -408,7 +453,12 @@ while true; do
   fi
   if ((now >= next)); then
     progress
-    next=$((next + PROGRESS_EVERY))
+    # Every minute, the whole KPI overview again (the simulated year moves on).
+    if ((SECONDS >= next_overview)); then
+      kpi_overview
+      next_overview=$((SECONDS + 60))
+    fi
+    next=$((SECONDS + PROGRESS_EVERY))
   fi
   nap=$((next - now))
   [[ -n "$DURATION" ]] && ((start + DURATION - now < nap)) && nap=$((start + DURATION - now))

@@ -56,8 +56,8 @@ std::vector<Series> RenderKpis(const processors::KpiTable& counters, MonthIndex 
   };
   // Employees with a training record per (agency, year), to derive band "0".
   std::map<std::pair<std::string, int32_t>, int64_t> trained;
-  // Achievement sums per (agency, year), as the exact integer pair (nano, atto units).
-  std::map<std::pair<std::string, int32_t>, std::pair<int64_t, int64_t>> achievement;
+  // Achievement sums per (agency, year), as exact binary fixed-point limbs.
+  std::map<std::pair<std::string, int32_t>, std::array<int64_t, processors::kAchievementLimbs>> achievement;
   auto add = [&](std::string_view name, const KpiKey& k, std::string_view label, std::string value, int64_t v) {
     out.push_back({std::string(name), {{"agency", k.agency}, {std::string(label), std::move(value)}},
                    static_cast<double>(v)});
@@ -104,11 +104,9 @@ std::vector<Series> RenderKpis(const processors::KpiTable& counters, MonthIndex 
         break;
       case Kpi::kAdminHeavy: month_series("kinerja_admin_heavy_employees", k, v); break;
       case Kpi::kSkpEmployees: year_series("kinerja_skp_employees", k, v); break;
-      case Kpi::kSkpAchievement: {
-        auto& sum = achievement[{k.agency, k.period}];
-        (k.sub == 0 ? sum.first : sum.second) += v;
+      case Kpi::kSkpAchievement:
+        if (k.sub < processors::kAchievementLimbs) achievement[{k.agency, k.period}][k.sub] += v;
         break;
-      }
       case Kpi::kSkpTargetsMet: year_series("kinerja_skp_targets_met_employees", k, v); break;
       case Kpi::kRealisasiReporting: month_series("kinerja_realisasi_reporting_employees", k, v); break;
       case Kpi::kRealisasiReports: month_series("kinerja_realisasi_reports", k, v); break;
@@ -126,8 +124,8 @@ std::vector<Series> RenderKpis(const processors::KpiTable& counters, MonthIndex 
         break;
     }
   }
-  for (const auto& [agency_year, units] : achievement) {
-    const double sum = processors::FromAchievementUnits(units.first, units.second);
+  for (const auto& [agency_year, limbs] : achievement) {
+    const double sum = processors::AchievementFromLimbs(limbs);
     if (sum == 0) continue;
     out.push_back({"kinerja_skp_achievement_sum",
                    {{"agency", agency_year.first}, {"year", std::to_string(agency_year.second)}},

@@ -54,10 +54,10 @@ void EmitSkpYear(const EmployeeState& s, int year, int sign, KpiTable* d) {
     all_met = all_met && r >= ind.target;
   }
   const double achievement = sum_of_ratios / static_cast<double>(y->skp->size());
-  const AchievementUnits units = ToAchievementUnits(achievement);
   d->Add({Kpi::kSkpEmployees, 0, year, *agency}, sign);
-  d->Add({Kpi::kSkpAchievement, 0, year, *agency}, sign * units.nano);
-  d->Add({Kpi::kSkpAchievement, 1, year, *agency}, sign * units.atto);
+  for (const AchievementLimb& l : AchievementLimbs(achievement)) {
+    d->Add({Kpi::kSkpAchievement, l.limb, year, *agency}, sign * l.value);
+  }
   if (all_met) d->Add({Kpi::kSkpTargetsMet, 0, year, *agency}, sign);
 }
 

@@ -23,16 +23,47 @@ std::string_view JpBandLabel(JpBand b) {
   return "0";
 }
 
-AchievementUnits ToAchievementUnits(double achievement) {
-  const double clamped = std::clamp(achievement, 0.0, 1.0);
-  // 1e18 * [0, 1] fits an int64; llround is exact to the nearest unit of 1e-18 at this scale
-  // only up to double precision (~1e-16 relative), which is far inside the allowed error.
-  const auto units = static_cast<int64_t>(std::llround(clamped * 1e18));
-  return {units / 1'000'000'000, units % 1'000'000'000};
+std::vector<AchievementLimb> AchievementLimbs(double achievement) {
+  std::vector<AchievementLimb> out;
+  const double a = std::clamp(achievement, 0.0, 1.0);  // also maps NaN-free input only
+  if (a == 0) return out;
+  if (a == 1) {
+    out.push_back({0, 1});
+    return out;
+  }
+  // a = m * 2^-s exactly, with m an integer below 2^53 and s >= 53 (a < 1).
+  int e = 0;
+  const double f = std::frexp(a, &e);  // a = f * 2^e, f in [0.5, 1)
+  const auto m = static_cast<uint64_t>(std::ldexp(f, 53));
+  const int s = 53 - e;
+  // Limb k (k >= 1) is floor(a * 2^(32k)) mod 2^32 = floor(m * 2^(32k - s)) mod 2^32. The bits
+  // of m have weights 2^-(s-52) .. 2^-s, so only limbs ceil((s-52)/32) .. ceil(s/32) can be set.
+  const int first = std::max(1, (s - 52 + 31) / 32);
+  const int last = (s + 31) / 32;
+  for (int k = first; k <= last; ++k) {
+    const int t = 32 * k - s;
+    uint64_t bits = 0;
+    if (t >= 32) {
+      bits = 0;
+    } else if (t >= 0) {
+      bits = (m << t) & 0xFFFFFFFFULL;
+    } else if (t > -64) {
+      bits = (m >> -t) & 0xFFFFFFFFULL;
+    }
+    if (bits != 0) out.push_back({static_cast<uint8_t>(k), static_cast<int64_t>(bits)});
+  }
+  return out;
 }
 
-double FromAchievementUnits(int64_t nano, int64_t atto) {
-  return static_cast<double>(nano) * 1e-9 + static_cast<double>(atto) * 1e-18;
+double AchievementFromLimbs(const std::array<int64_t, kAchievementLimbs>& limbs) {
+  // Smallest weights first; long double keeps 64 bits, and every limb total is below 2^55.
+  long double sum = 0;
+  for (int k = kAchievementLimbs - 1; k >= 0; --k) {
+    if (limbs[static_cast<size_t>(k)] != 0) {
+      sum += std::ldexp(static_cast<long double>(limbs[static_cast<size_t>(k)]), -32 * k);
+    }
+  }
+  return static_cast<double>(sum);
 }
 
 Predikat PredikatOf(Expectation hasil, Expectation perilaku) {

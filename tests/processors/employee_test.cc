@@ -230,7 +230,11 @@ Event Feedback(int64_t unix_seconds, int offset_minutes) {
   return e;
 }
 double Achievement(const KpiTable& t, const std::string& a, int year) {
-  return FromAchievementUnits(t.Get({Kpi::kSkpAchievement, 0, year, a}), t.Get({Kpi::kSkpAchievement, 1, year, a}));
+  std::array<int64_t, kAchievementLimbs> limbs{};
+  for (int k = 0; k < kAchievementLimbs; ++k) {
+    limbs[static_cast<size_t>(k)] = t.Get({Kpi::kSkpAchievement, static_cast<uint8_t>(k), year, a});
+  }
+  return AchievementFromLimbs(limbs);
 }
 KpiKey Month(Kpi kpi, const std::string& a, int y, int m) { return {kpi, 0, ToMonthIndex(y, m), a}; }
 KpiKey Year(Kpi kpi, const std::string& a, int y) { return {kpi, 0, y, a}; }
@@ -345,16 +349,43 @@ TEST_CASE("predikat matrix and talent boxes") {
   CHECK(h.totals.Get({Kpi::kPredikatYear, static_cast<uint8_t>(Predikat::kKurang), 2026, "A1"}) == 1);
 }
 
-TEST_CASE("achievement units add exactly and render within 1e-18 per employee") {
-  const AchievementUnits third = ToAchievementUnits(1.0 / 3);
-  CHECK(third.nano == 333333333);
-  CHECK(third.atto >= 333333300);
-  CHECK(third.atto <= 333333400);
-  CHECK(ToAchievementUnits(1.0).nano == 1000000000);
-  CHECK(ToAchievementUnits(1.0).atto == 0);
-  // A tiny achievement is not rounded away (it would be with units of 1e-9 alone).
-  const AchievementUnits tiny = ToAchievementUnits(2.5e-12);
-  CHECK(FromAchievementUnits(tiny.nano, tiny.atto) == Approx(2.5e-12).epsilon(1e-6));
+TEST_CASE("achievement limbs represent a double exactly and sums render to full precision") {
+  // 0.5 is bit 2^-1: limb 1 (weights 2^-1 .. 2^-32) holds 2^31.
+  auto half = AchievementLimbs(0.5);
+  REQUIRE(half.size() == 1);
+  CHECK(half[0].limb == 1);
+  CHECK(half[0].value == (int64_t{1} << 31));
+  auto one = AchievementLimbs(1.0);
+  REQUIRE(one.size() == 1);
+  CHECK(one[0].limb == 0);
+  CHECK(one[0].value == 1);
+  CHECK(AchievementLimbs(0.0).empty());
+  // 2^-40 + 2^-33: both bits in limb 2 (weights 2^-33 .. 2^-64), which holds
+  // floor(a * 2^64) mod 2^32 = 2^(64-40) + 2^(64-33) = 2^24 + 2^31.
+  auto two_bits = AchievementLimbs(std::ldexp(1.0, -40) + std::ldexp(1.0, -33));
+  REQUIRE(two_bits.size() == 1);
+  CHECK(two_bits[0].limb == 2);
+  CHECK(two_bits[0].value == (int64_t{1} << 24) + (int64_t{1} << 31));
+  // Round trip of assorted values, from typical to the smallest double, and of their sum.
+  std::array<int64_t, kAchievementLimbs> total{};
+  long double exact = 0;
+  for (double a : {1.0 / 3, 0.999999999999, 2.0 / 3, 6.666666666666667e-14, 1e-19, 4.9406564584124654e-324}) {
+    std::array<int64_t, kAchievementLimbs> limbs{};
+    for (const auto& l : AchievementLimbs(a)) {
+      CHECK(l.value > 0);
+      CHECK(l.value < (int64_t{1} << 32));
+      limbs[l.limb] += l.value;
+      total[l.limb] += l.value;
+    }
+    CHECK(AchievementFromLimbs(limbs) == a);  // exact: every bit of the double is kept
+    exact += a;
+  }
+  CHECK(AchievementFromLimbs(total) == static_cast<double>(exact));
+  // Subtracting what was added leaves exactly nothing (no drift).
+  for (double a : {1.0 / 3, 0.999999999999, 2.0 / 3, 6.666666666666667e-14, 1e-19, 4.9406564584124654e-324}) {
+    for (const auto& l : AchievementLimbs(a)) total[l.limb] -= l.value;
+  }
+  CHECK(total == std::array<int64_t, kAchievementLimbs>{});
 }
 
 TEST_CASE("years needed: one year per event - every year only for a move between agencies") {

@@ -156,10 +156,11 @@ std::string Envelope(const std::string& id, const std::string& agency, const std
 std::string Ev::Upsert(const std::string& id, const std::string& nip, const std::string& agency,
                        const std::string& status, const std::string& tz, const std::string& time,
                        const std::string& source) {
-  return Envelope(id, source.empty() ? agency : source, "kinerja.employee.upserted.v1", nip, time,
-                  R"({"agency":")" + agency + R"(","unit":"Biro Umum","tz":")" + tz +
-                      R"(","position":"pelaksana","employment":"pns","supervisor":null,"status":")" +
-                      status + "\"}");
+  return Envelope(
+      id, source.empty() ? agency : source, "kinerja.employee.upserted.v1", nip, time,
+      R"({"agency":")" + agency + R"(","unit":"Biro Umum","tz":")" + tz +
+          R"(","position":"pelaksana","employment":"pns","supervisor":null,"status":")" + status +
+          "\"}");
 }
 
 std::string Ev::Number(double v) {
@@ -176,7 +177,8 @@ std::string Ev::Skp(const std::string& id, const std::string& nip, int year,
     list += R"({"id":")" + i.id + R"(","kind":")" + i.kind + R"(","target":)" + Number(i.target) +
             R"(,"unit":"dokumen"})";
   }
-  return Envelope(id, source, "kinerja.skp.approved.v1", nip, std::to_string(year) + "-01-15T09:00:00+07:00",
+  return Envelope(id, source, "kinerja.skp.approved.v1", nip,
+                  std::to_string(year) + "-01-15T09:00:00+07:00",
                   R"({"year":)" + std::to_string(year) + R"(,"indicators":[)" + list + "]}");
 }
 
@@ -188,30 +190,35 @@ std::string Ev::Realisasi(const std::string& id, const std::string& nip, const s
 }
 
 std::string Ev::Evidence(const std::string& id, const std::string& nip, const std::string& period,
-                         const std::string& indicator, const std::string& evidence, const std::string& source) {
+                         const std::string& indicator, const std::string& evidence,
+                         const std::string& source) {
   return Envelope(id, source, "kinerja.evidence.submitted.v1", nip, period + "-21T09:00:00+07:00",
-                  R"({"period":")" + period + R"(","indicator":")" + indicator + R"(","evidence":")" +
-                      evidence + "\"}");
+                  R"({"period":")" + period + R"(","indicator":")" + indicator +
+                      R"(","evidence":")" + evidence + "\"}");
 }
 
 std::string Ev::Feedback(const std::string& id, const std::string& nip, const std::string& time,
-                         const std::string& giver, const std::string& value, const std::string& source) {
-  return Envelope(id, source, "kinerja.feedback.given.v1", nip, time,
-                  R"({"giver":")" + giver + R"(","value":")" + value + R"(","note":"Terima kasih"})");
+                         const std::string& giver, const std::string& value,
+                         const std::string& source) {
+  return Envelope(
+      id, source, "kinerja.feedback.given.v1", nip, time,
+      R"({"giver":")" + giver + R"(","value":")" + value + R"(","note":"Terima kasih"})");
 }
 
 std::string Ev::Rating(const std::string& id, const std::string& nip, const std::string& period,
-                       const std::string& hasil, const std::string& perilaku, const std::string& rater,
-                       const std::string& source) {
-  const std::string time = period.size() == 4 ? period + "-12-20T09:00:00+07:00" : period + "-28T09:00:00+07:00";
+                       const std::string& hasil, const std::string& perilaku,
+                       const std::string& rater, const std::string& source) {
+  const std::string time =
+      period.size() == 4 ? period + "-12-20T09:00:00+07:00" : period + "-28T09:00:00+07:00";
   return Envelope(id, source, "kinerja.rating.assigned.v1", nip, time,
-                  R"({"period":")" + period + R"(","hasil":")" + hasil + R"(","perilaku":")" + perilaku +
-                      R"(","rater":")" + rater + "\"}");
+                  R"({"period":")" + period + R"(","hasil":")" + hasil + R"(","perilaku":")" +
+                      perilaku + R"(","rater":")" + rater + "\"}");
 }
 
-std::string Ev::Potential(const std::string& id, const std::string& nip, int year, const std::string& potential,
-                          const std::string& source) {
-  return Envelope(id, source, "kinerja.potential.assessed.v1", nip, std::to_string(year) + "-11-10T09:00:00+07:00",
+std::string Ev::Potential(const std::string& id, const std::string& nip, int year,
+                          const std::string& potential, const std::string& source) {
+  return Envelope(id, source, "kinerja.potential.assessed.v1", nip,
+                  std::to_string(year) + "-11-10T09:00:00+07:00",
                   R"({"year":)" + std::to_string(year) + R"(,"potential":")" + potential + "\"}");
 }
 

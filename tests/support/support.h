@@ -71,34 +71,41 @@ struct Ev {
     double target = 1;
     std::string kind = "utama";
   };
-  static std::string Upsert(const std::string& id, const std::string& nip, const std::string& agency,
-                            const std::string& status = "active", const std::string& tz = "Asia/Jakarta",
+  static std::string Upsert(const std::string& id, const std::string& nip,
+                            const std::string& agency, const std::string& status = "active",
+                            const std::string& tz = "Asia/Jakarta",
                             const std::string& time = "2026-01-02T08:00:00+07:00",
                             const std::string& source = "");  // empty: the agency itself
   static std::string Skp(const std::string& id, const std::string& nip, int year,
-                         const std::vector<Indicator>& indicators, const std::string& source = "A1");
+                         const std::vector<Indicator>& indicators,
+                         const std::string& source = "A1");
   // `period` is a month "YYYY-MM".
-  static std::string Realisasi(const std::string& id, const std::string& nip, const std::string& period,
-                               const std::string& indicator, double value, const std::string& source = "A1");
-  static std::string Evidence(const std::string& id, const std::string& nip, const std::string& period,
-                              const std::string& indicator, const std::string& evidence,
-                              const std::string& source = "A1");
+  static std::string Realisasi(const std::string& id, const std::string& nip,
+                               const std::string& period, const std::string& indicator,
+                               double value, const std::string& source = "A1");
+  static std::string Evidence(const std::string& id, const std::string& nip,
+                              const std::string& period, const std::string& indicator,
+                              const std::string& evidence, const std::string& source = "A1");
   // `time` is the RFC 3339 envelope time, with its offset: it decides the month (events.md rule 5).
-  static std::string Feedback(const std::string& id, const std::string& nip, const std::string& time,
+  static std::string Feedback(const std::string& id, const std::string& nip,
+                              const std::string& time,
                               const std::string& giver = "197001012000011001",
-                              const std::string& value = "kompeten", const std::string& source = "A1");
+                              const std::string& value = "kompeten",
+                              const std::string& source = "A1");
   // `period` is a month "YYYY-MM" (periodic evaluation) or a year "YYYY" (the annual one).
-  static std::string Rating(const std::string& id, const std::string& nip, const std::string& period,
-                            const std::string& hasil, const std::string& perilaku,
-                            const std::string& rater = "197001012000011001", const std::string& source = "A1");
+  static std::string Rating(const std::string& id, const std::string& nip,
+                            const std::string& period, const std::string& hasil,
+                            const std::string& perilaku,
+                            const std::string& rater = "197001012000011001",
+                            const std::string& source = "A1");
   static std::string Potential(const std::string& id, const std::string& nip, int year,
                                const std::string& potential, const std::string& source = "A1");
-  static std::string Activity(const std::string& id, const std::string& nip, const std::string& date,
-                              int minutes, const std::string& category,
+  static std::string Activity(const std::string& id, const std::string& nip,
+                              const std::string& date, int minutes, const std::string& category,
                               const std::string& agency = "A1");
-  static std::string Training(const std::string& id, const std::string& nip, const std::string& course,
-                              const std::string& completed_on, int minutes,
-                              const std::string& agency = "A1");
+  static std::string Training(const std::string& id, const std::string& nip,
+                              const std::string& course, const std::string& completed_on,
+                              int minutes, const std::string& agency = "A1");
   // A JSON number that parses back to exactly `v`.
   static std::string Number(double v);
 };

@@ -2,12 +2,14 @@
 // from this table; integers make add/subtract exact, so a gauge that should be 0 is 0.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <vector>
 
 #include "core/civil_time.h"
 #include "core/event.h"
@@ -23,7 +25,7 @@ enum class Kpi : uint8_t {
   kActivityMinutes = 5,     // agency, month, sub = ActivityCategory
   kAdminHeavy = 6,          // agency, month: employees with administrative > substantive minutes
   kSkpEmployees = 7,        // agency, year: employees with an SKP for the year
-  kSkpAchievement = 8,      // agency, year: sum of achievements, fixed point (see AchievementUnits)
+  kSkpAchievement = 8,      // agency, year, sub = limb: sum of achievements (AchievementLimbs)
   kSkpTargetsMet = 9,       // agency, year: employees with every indicator at or above target
   kRealisasiReporting = 10,      // agency, month: employees with an SKP and >= 1 realisasi
   kRealisasiReports = 11,        // agency, month: (employee, indicator) pairs with a realisasi
@@ -36,15 +38,21 @@ enum class Kpi : uint8_t {
 };
 inline constexpr Kpi kLastKpi = Kpi::kTalentBox;
 
-// An achievement (0..1) as an exact integer pair, so agency sums add and subtract exactly:
-// units of 1e-9 (sub 0) plus units of 1e-18 (sub 1). The rendered sum is off from the exact
-// value by at most 0.5e-18 per employee (kpis.md allows 1e-6 relative).
-struct AchievementUnits {
-  int64_t nano = 0;   // sub 0
-  int64_t atto = 0;   // sub 1, 0..999999999
+// An achievement (a double in [0, 1]) as exact binary fixed point, so agency sums add and
+// subtract exactly whatever the magnitudes: limb k (the counter's `sub`) holds the bits of
+// weight 2^(-32k) .. 2^(-32k-31), as an integer in [0, 2^32) (limb 0: the integer part). Every
+// double in [0, 1] fits in limbs 0..36; a typical one touches two or three limbs, and a limb
+// summed over 5.4M employees stays below 2^55. The sum is rendered from the limbs with a
+// relative error below 1e-18, whatever the magnitude of the achievements.
+inline constexpr int kAchievementLimbs = 37;
+struct AchievementLimb {
+  uint8_t limb = 0;
+  int64_t value = 0;
 };
-AchievementUnits ToAchievementUnits(double achievement);
-double FromAchievementUnits(int64_t nano, int64_t atto);
+// The non-zero limbs of `achievement` (clamped to [0, 1]); at most 3.
+std::vector<AchievementLimb> AchievementLimbs(double achievement);
+// The sum a set of limb totals represents (limbs[k] = total of limb k).
+double AchievementFromLimbs(const std::array<int64_t, kAchievementLimbs>& limbs);
 
 // Predikat from (hasil, perilaku) (kpis.md matrix).
 enum class Predikat : uint8_t { kSangatBaik, kBaik, kButuhPerbaikan, kKurang, kSangatKurang };

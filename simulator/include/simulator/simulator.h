@@ -14,9 +14,11 @@ struct SimulatorOptions {
   int employees = 1000;
   int agencies = 5;
   int year = 2026;
-  int days = 365;            // days simulated from 1 January of `year`
+  int days = 365;            // days simulated from 1 January of `year` (at most that year's days)
   uint64_t max_events = 0;   // stop after this many events (0: no limit)
   double duplicate_rate = 0.002;  // publisher retries: the same event (same id) sent again
+  // Daily activity logs are ~3/4 of all events; false leaves them out (tests of the other types).
+  bool daily_activity = true;
 };
 
 // Returns false from the sink to stop early.
@@ -27,10 +29,15 @@ struct SimulationSummary {
   uint64_t duplicates = 0;
 };
 
-// Realistic shape (domain.md): agency sizes skewed (a few large ministries, many small
-// regions), all four time zones, ~39% administrative staff (pelaksana) who log a higher
-// administrative share, daily activity on working days, training through the year with most
-// employees reaching 20 JP late in the year.
+// All nine event types of contract v1, every event valid, with the realistic shape of a year
+// (domain.md; README.md lists the rates): skewed agency sizes, all four time zones, master data
+// first (a few weeks late for some), transfers and inactive periods; SKPs approved in January
+// and a few revisions; monthly realisasi early the next month with evidence, corrections, late
+// reports and ids not in the SKP; supervisors' feedback with gaps and some at month boundaries;
+// monthly and annual ratings and a yearly potential (every predikat, most talent boxes);
+// training reaching 20 JP late in the year; daily activity on working days, more
+// administrative for pelaksana; and publisher retries. Each employee's events come in time
+// order; employees interleave by day. Events are never dated after `year`.
 SimulationSummary Simulate(const SimulatorOptions& options, const EventSink& sink);
 
 // The agency code of agency index i ("AG001", ...).
