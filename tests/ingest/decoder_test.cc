@@ -3,6 +3,7 @@
 #include <cmath>
 
 #include "ingest/decoder.h"
+#include "sample_events.h"
 #include "support.h"
 
 using namespace kinerja;
@@ -160,28 +161,13 @@ namespace {
 
 constexpr const char* kGiver = "197001012000011001";  // a valid NIP other than the subject
 
-std::string Wrap(const std::string& type, const std::string& data) {
-  return R"({"specversion":"1.0","id":"x-1","source":"/agencies/A1","type":"kinerja.)" + type +
-         R"(","subject":"198609262015051001","time":"2026-04-02T09:30:00+08:00","data":)" + data +
-         "}";
-}
-
-const std::string kSkp =
-    Wrap("skp.approved.v1",
-         R"({"year":2026,"indicators":[{"id":"IKI-1","kind":"utama","target":12,"unit":"dokumen"},)"
-         R"({"id":"IKI-2","kind":"tambahan","target":0.5,"unit":"persen"}]})");
-const std::string kRealisasi =
-    Wrap("realisasi.reported.v1", R"({"period":"2026-03","indicator":"IKI-1","value":2.5})");
-const std::string kEvidence = Wrap(
-    "evidence.submitted.v1", R"({"period":"2026-03","indicator":"IKI-1","evidence":"EV-0001"})");
-const std::string kFeedback =
-    Wrap("feedback.given.v1",
-         R"({"giver":"197001012000011001","value":"kolaboratif","note":"Terima kasih"})");
-const std::string kRating = Wrap(
-    "rating.assigned.v1",
-    R"({"period":"2026-03","hasil":"di_atas","perilaku":"sesuai","rater":"197001012000011001"})");
-const std::string kPotential =
-    Wrap("potential.assessed.v1", R"({"year":2026,"potential":"tinggi"})");
+using testing::samples::kEvidence;
+using testing::samples::kFeedback;
+using testing::samples::kPotential;
+using testing::samples::kRating;
+using testing::samples::kRealisasi;
+using testing::samples::kSkp;
+using testing::samples::Wrap;
 
 // An SKP with `n` indicators "I1".."In".
 std::string SkpWith(int n) {

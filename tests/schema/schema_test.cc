@@ -11,6 +11,7 @@
 #include <sstream>
 
 #include "ingest/decoder.h"
+#include "sample_events.h"
 #include "support.h"
 
 using namespace kinerja;
@@ -126,37 +127,16 @@ std::vector<Example> DocExamples() {
   return out;
 }
 
-// One valid event per type, written by hand (independent of the docs).
-std::string Wrap(const std::string& type, const std::string& data) {
-  return R"({"specversion":"1.0","id":"e-1","source":"/agencies/A1","type":"kinerja.)" + type +
-         R"(","subject":"198609262015051001","time":"2026-04-02T09:30:00+08:00","data":)" + data +
-         "}";
-}
-const std::string kUpsert =
-    Wrap("employee.upserted.v1",
-         R"({"agency":"A1","unit":"Biro Umum","tz":"Asia/Makassar","position":"pengawas",)"
-         R"("employment":"pppk","supervisor":"197001012000011001","status":"active"})");
-const std::string kSkp =
-    Wrap("skp.approved.v1",
-         R"({"year":2026,"indicators":[{"id":"IKI-1","kind":"utama","target":12,)"
-         R"("unit":"dokumen"},{"id":"IKI-2","kind":"tambahan","target":0.5,"unit":"persen"}]})");
-const std::string kRealisasi =
-    Wrap("realisasi.reported.v1", R"({"period":"2026-03","indicator":"IKI-1","value":2.5})");
-const std::string kEvidence = Wrap(
-    "evidence.submitted.v1", R"({"period":"2026-03","indicator":"IKI-1","evidence":"EV-0001"})");
-const std::string kFeedback =
-    Wrap("feedback.given.v1",
-         R"({"giver":"197001012000011001","value":"kolaboratif","note":"Terima kasih"})");
-const std::string kRating = Wrap(
-    "rating.assigned.v1",
-    R"({"period":"2026-03","hasil":"di_atas","perilaku":"sesuai","rater":"197001012000011001"})");
-const std::string kPotential =
-    Wrap("potential.assessed.v1", R"({"year":2026,"potential":"tinggi"})");
-const std::string kTraining =
-    Wrap("training.completed.v1",
-         R"({"course":"LATSAR","completed_on":"2026-05-02","minutes":450,"mode":"klasikal"})");
-const std::string kActivity =
-    Wrap("activity.logged.v1", R"({"date":"2026-03-10","minutes":90,"category":"administrative"})");
+using samples::kActivity;
+using samples::kEvidence;
+using samples::kFeedback;
+using samples::kPotential;
+using samples::kRating;
+using samples::kRealisasi;
+using samples::kSkp;
+using samples::kTraining;
+using samples::kUpsert;
+using samples::Wrap;
 
 struct Case {
   std::string name, json, reason;  // reason: what the decoder says ("accepted" or a code)
