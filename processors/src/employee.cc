@@ -146,6 +146,12 @@ void EmitAll(const EmployeeState& s, int sign, KpiTable* d) {
   }
 }
 
+// Whether master data `u` changes where the employee counts (a first upsert, a transfer, a
+// change of status): then every contribution of the employee moves.
+bool MovesAttribution(const EmployeeState& s, const EmployeeUpserted& u) {
+  return !s.known || !s.master || s.master->agency != u.agency || s.master->active != u.active;
+}
+
 // The month of a feedback event (events.md rule 5): the local month of `time` in the
 // employee's time zone from master data, else in the offset written in `time`.
 MonthIndex FeedbackMonth(const Envelope& env, const EmployeeState& s) {
@@ -171,8 +177,7 @@ YearsNeeded YearsNeededBy(const Event& event, const EmployeeState& s) {
       [&](const auto& data) {
         using T = std::decay_t<decltype(data)>;
         if constexpr (std::is_same_v<T, EmployeeUpserted>) {
-          const bool moves = !s.master || s.master->agency != data.agency || s.master->active != data.active;
-          need.all = s.known && moves;
+          need.all = s.known && MovesAttribution(s, data);
         } else if constexpr (std::is_same_v<T, SkpApproved> || std::is_same_v<T, PotentialAssessed>) {
           need.year = data.year;
         } else if constexpr (std::is_same_v<T, RealisasiReported> || std::is_same_v<T, EvidenceSubmitted>) {
@@ -234,9 +239,7 @@ ApplyEffect Apply(const Event& event, EmployeeState& s, KpiTable* d) {
   const bool was_known = s.known;
   if (const auto* u = std::get_if<EmployeeUpserted>(&event.data)) {
     MasterData next{u->agency, u->unit, u->tz, u->position, u->employment, u->supervisor, u->active};
-    const bool same_attribution = was_known && s.master && s.master->agency == next.agency &&
-                                  s.master->active == next.active;
-    if (same_attribution) {
+    if (!MovesAttribution(s, *u)) {
       s.master = std::move(next);  // nothing counted changes
       return effect;
     }

@@ -53,9 +53,6 @@ struct MonthState {
   int64_t administrative = 0;  // activity minutes
   int64_t substantive = 0;
   std::optional<Rating> rating;  // the periodic rating for the month (latest replaces)
-  bool empty() const {
-    return indicators.empty() && feedback == 0 && administrative == 0 && substantive == 0 && !rating;
-  }
   friend bool operator==(const MonthState&, const MonthState&) = default;
 };
 
@@ -68,7 +65,6 @@ struct YearState {
   std::map<std::pair<Date, std::string>, TrainingRecord> training;
   std::optional<Rating> annual;  // the annual rating (period "YYYY")
   std::optional<Potential> potential;
-  bool empty() const { return !skp && months.empty() && training.empty() && !annual && !potential; }
   friend bool operator==(const YearState&, const YearState&) = default;
 };
 
