@@ -93,12 +93,16 @@ Status Pipeline::RunOnce(bool* idle) {
   return CommitBatch(batch);
 }
 
+// An employee's first touch: point reads of its core, then of the dedup chunks that can still
+// hold an id inside the window (the core lists them). Years are read as events need them.
 Result<Pipeline::CachedEmployee*> Pipeline::LoadEmployee(Partition& part, int32_t partition, Nip nip) {
   auto it = part.employees.find(nip);
   if (it == part.employees.end()) {
     CachedEmployee fresh;
-    for (const std::string& prefix : {processors::EmployeeCoreKey(nip), processors::DedupPrefix(nip)}) {
-      KINERJA_RETURN_IF_ERROR(ScanEmployee(partition, nip, prefix, &fresh.state));
+    KINERJA_RETURN_IF_ERROR(ReadEntities(partition, nip, {processors::EmployeeCoreKey(nip)}, &fresh.state));
+    if (!fresh.state.dedup.chunks.empty()) {
+      KINERJA_RETURN_IF_ERROR(ReadEntities(
+          partition, nip, processors::DedupChunksToRead(nip, fresh.state, options_.dedup_window_ms), &fresh.state));
     }
     it = part.employees.emplace(nip, std::move(fresh)).first;
   }
@@ -106,12 +110,20 @@ Result<Pipeline::CachedEmployee*> Pipeline::LoadEmployee(Partition& part, int32_
   return &it->second;
 }
 
-// Reads the entities of one employee under `prefix` (which starts with EmployeeKey(nip)).
-Status Pipeline::ScanEmployee(int32_t partition, Nip nip, const std::string& prefix, EmployeeState* state) {
-  const std::string tag = prefix.substr(processors::EmployeeKey(nip).size());
-  return store_->ScanEntities(partition, prefix, [&](std::string_view suffix, std::string_view value) {
-    return processors::AbsorbEmployeeEntity(tag + std::string(suffix), value, state);
-  });
+// Point-reads entities of one employee (keys under EmployeeKey(nip)) into *state; absent keys
+// are skipped.
+Status Pipeline::ReadEntities(int32_t partition, Nip nip, const std::vector<std::string>& keys,
+                              EmployeeState* state) {
+  if (keys.empty()) return Status::OK();
+  std::vector<std::optional<std::string>> values;
+  KINERJA_RETURN_IF_ERROR(store_->GetEntities(partition, keys, &values));
+  const size_t prefix = processors::EmployeeKey(nip).size();
+  for (size_t i = 0; i < keys.size(); ++i) {
+    if (values[i]) {
+      KINERJA_RETURN_IF_ERROR(processors::AbsorbEmployeeEntity(std::string_view(keys[i]).substr(prefix), *values[i], state));
+    }
+  }
+  return Status::OK();
 }
 
 Status Pipeline::EnsureYears(int32_t partition, Nip nip, CachedEmployee& e, const processors::YearsNeeded& need) {
@@ -119,7 +131,11 @@ Status Pipeline::EnsureYears(int32_t partition, Nip nip, CachedEmployee& e, cons
   if (need.all) {
     // Re-read every year not already in memory (those in memory may be newer than the store).
     EmployeeState stored;
-    KINERJA_RETURN_IF_ERROR(ScanEmployee(partition, nip, processors::YearPrefix(nip), &stored));
+    const std::string prefix = processors::YearPrefix(nip);
+    const std::string tag = prefix.substr(processors::EmployeeKey(nip).size());
+    KINERJA_RETURN_IF_ERROR(store_->ScanEntities(partition, prefix, [&](std::string_view suffix, std::string_view value) {
+      return processors::AbsorbEmployeeEntity(tag + std::string(suffix), value, &stored);
+    }));
     for (auto& [year, y] : stored.years) {
       if (std::find(e.loaded_years.begin(), e.loaded_years.end(), year) == e.loaded_years.end()) {
         e.state.years.emplace(year, std::move(y));
@@ -132,7 +148,7 @@ Status Pipeline::EnsureYears(int32_t partition, Nip nip, CachedEmployee& e, cons
   if (!need.year || std::find(e.loaded_years.begin(), e.loaded_years.end(), *need.year) != e.loaded_years.end()) {
     return Status::OK();
   }
-  KINERJA_RETURN_IF_ERROR(ScanEmployee(partition, nip, processors::YearKey(nip, *need.year), &e.state));
+  KINERJA_RETURN_IF_ERROR(ReadEntities(partition, nip, {processors::YearKey(nip, *need.year)}, &e.state));
   e.loaded_years.push_back(*need.year);
   return Status::OK();
 }

@@ -7,7 +7,7 @@
 namespace kinerja::processors {
 namespace {
 
-constexpr uint8_t kCoreFormat = 2;
+constexpr uint8_t kCoreFormat = 3;
 constexpr uint8_t kYearFormat = 1;
 constexpr uint8_t kMetaFormat = 1;
 constexpr char kCoreTag = 'c';
@@ -152,26 +152,35 @@ Status DecodeCore(std::string_view bytes, EmployeeState* s) {
     m.active = r.U8() != 0;
     s->master = std::move(m);
   }
-  // The blob carries the window's clock and the next chunk number; chunks carry the ids.
-  s->dedup.newest_ms = std::max(s->dedup.newest_ms, r.Signed());
-  s->dedup.next_seq = std::max(s->dedup.next_seq, r.Varint());
+  // The core carries the window's clock, the next chunk number and the persisted chunks (number
+  // and newest timestamp); the chunks carry the ids.
+  DedupMemory& d = s->dedup;
+  d.newest_ms = std::max(d.newest_ms, r.Signed());
+  d.next_seq = std::max(d.next_seq, r.Varint());
+  d.chunks.clear();
+  for (uint64_t n = r.Varint(); n > 0 && r.ok(); --n) {
+    DedupMemory::Chunk chunk;
+    chunk.seq = r.Varint();
+    chunk.max_ms = r.Signed();
+    d.oldest_ms = std::min(d.oldest_ms, chunk.max_ms);  // so a sweep finds it once expired
+    d.chunks.push_back(chunk);
+  }
   if (!r.ok() || !r.done()) return Status::Corruption("employee state: truncated or trailing bytes");
   return Status::OK();
 }
 
 Status AbsorbDedupChunk(uint64_t seq, std::string_view value, DedupMemory* m) {
   Reader r(value);
-  DedupMemory::Chunk chunk{seq, INT64_MIN};
   for (uint64_t n = r.Varint(); n > 0 && r.ok(); --n) {
     std::string key = r.Str();
     const int64_t ts = r.Signed();
-    chunk.max_ms = std::max(chunk.max_ms, ts);
     m->newest_ms = std::max(m->newest_ms, ts);
     m->oldest_ms = std::min(m->oldest_ms, ts);
-    m->applied.emplace(std::move(key), ts);
+    // An id applied again after its window is in two chunks: the later copy counts.
+    auto [it, inserted] = m->applied.emplace(std::move(key), ts);
+    if (!inserted) it->second = std::max(it->second, ts);
   }
   if (!r.ok() || !r.done()) return Status::Corruption("dedup chunk: truncated or trailing bytes");
-  m->chunks.push_back(chunk);
   m->next_seq = std::max(m->next_seq, seq + 1);
   return Status::OK();
 }
@@ -196,6 +205,11 @@ void EncodeEmployeeCore(const EmployeeState& s, std::string* out) {
   }
   w.Signed(s.dedup.newest_ms);
   w.Varint(s.dedup.next_seq);
+  w.Varint(s.dedup.chunks.size());
+  for (const DedupMemory::Chunk& c : s.dedup.chunks) {
+    w.Varint(c.seq);
+    w.Signed(c.max_ms);
+  }
 }
 
 void EncodeYear(const YearState& y, std::string* out) {
@@ -307,6 +321,16 @@ std::string YearKey(Nip nip, int year) {
   k.push_back(static_cast<char>((year >> 8) & 0xFF));
   k.push_back(static_cast<char>(year & 0xFF));
   return k;
+}
+
+std::vector<std::string> DedupChunksToRead(Nip nip, const EmployeeState& state, int64_t window_ms) {
+  const DedupMemory& m = state.dedup;
+  const int64_t horizon = m.newest_ms == INT64_MIN ? INT64_MIN : m.newest_ms - window_ms;
+  std::vector<std::string> keys;
+  for (const DedupMemory::Chunk& c : m.chunks) {
+    if (c.max_ms >= horizon) keys.push_back(DedupChunkKey(nip, c.seq));
+  }
+  return keys;
 }
 
 void FlushDedup(Nip nip, DedupMemory& m, std::vector<EntityWrite>* writes) {

@@ -16,6 +16,13 @@ std::string Make(int32_t partition, char kind, std::string_view suffix) {
   return k;
 }
 
+std::string PrefixEnd(std::string_view prefix) {
+  std::string end(prefix);
+  while (!end.empty() && static_cast<uint8_t>(end.back()) == 0xFF) end.pop_back();
+  if (!end.empty()) end.back() = static_cast<char>(static_cast<uint8_t>(end.back()) + 1);
+  return end;
+}
+
 std::string EncodeInt64(int64_t v) {
   std::string b(8, '\0');
   auto u = static_cast<uint64_t>(v);

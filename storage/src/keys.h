@@ -18,10 +18,13 @@ inline constexpr char kOffset = 'O';
 inline constexpr char kMeta = 'M';
 inline constexpr int32_t kMaxPartition = 0xFFFE;
 inline constexpr std::string_view kFormatKey = "\xff\xff" "format";
-inline constexpr std::string_view kFormatVersion = "kinerja-state-2";
+inline constexpr std::string_view kFormatVersion = "kinerja-state-3";
 
 std::string Prefix(int32_t partition);
 std::string Make(int32_t partition, char kind, std::string_view suffix = {});
+// The first key after every key that starts with `prefix` (exclusive scan bound); empty when
+// there is none (a prefix of 0xFF bytes only).
+std::string PrefixEnd(std::string_view prefix);
 std::string EncodeInt64(int64_t v);
 std::optional<int64_t> DecodeInt64(std::string_view b);
 

@@ -19,9 +19,12 @@ class OrderedKv {
     std::optional<std::string> value;  // nullopt deletes
   };
   virtual ~OrderedKv() = default;
-  // Visits keys >= from in order while fn returns true.
-  virtual Status Scan(std::string_view from,
+  // Visits the keys in [from, to) in order while fn returns true (to empty: no end).
+  virtual Status Scan(std::string_view from, std::string_view to,
                       const std::function<bool(std::string_view, std::string_view)>& fn) = 0;
+  // (*values)[i]: the value of keys[i], or nullopt.
+  virtual Status MultiGet(const std::vector<std::string>& keys,
+                          std::vector<std::optional<std::string>>* values) = 0;
   virtual Status Apply(const std::vector<Op>& ops) = 0;  // atomically
   virtual uint64_t ApproximateSizeBytes() = 0;
 };
@@ -30,26 +33,44 @@ class KvStateStore : public StateStore {
  public:
   explicit KvStateStore(std::unique_ptr<OrderedKv> kv) : kv_(std::move(kv)) {}
 
+  // The counters (one bounded range), then the offset and the metadata (point reads). Entities,
+  // which sort between counters and metadata, are not read.
   Result<PartitionSnapshot> LoadPartition(int32_t partition) override {
     PartitionSnapshot snap;
     Status inner;
-    Status st = kv_->Scan(keys::Prefix(partition), [&](std::string_view k, std::string_view v) {
+    const std::string from = keys::Make(partition, keys::kCounter);
+    Status st = kv_->Scan(from, keys::PrefixEnd(from), [&](std::string_view k, std::string_view v) {
       auto parsed = keys::Parse(k);
-      if (!parsed || parsed->partition != partition) return false;
+      if (!parsed) return false;
       inner = Absorb(*parsed, v, &snap);
       return inner.ok();
     });
     if (!st.ok()) return st;
     if (!inner.ok()) return inner;
+    const std::vector<std::string> point = {keys::Make(partition, keys::kOffset), keys::Make(partition, keys::kMeta)};
+    std::vector<std::optional<std::string>> values;
+    KINERJA_RETURN_IF_ERROR(kv_->MultiGet(point, &values));
+    for (size_t i = 0; i < point.size(); ++i) {
+      if (values[i]) KINERJA_RETURN_IF_ERROR(Absorb(*keys::Parse(point[i]), *values[i], &snap));
+    }
     return snap;
+  }
+
+  Status GetEntities(int32_t partition, const std::vector<std::string>& entity_keys,
+                     std::vector<std::optional<std::string>>* values) override {
+    KINERJA_RETURN_IF_ERROR(CheckPartition(partition));
+    std::vector<std::string> full;
+    full.reserve(entity_keys.size());
+    for (const auto& k : entity_keys) full.push_back(keys::Make(partition, keys::kEntity, k));
+    return kv_->MultiGet(full, values);
   }
 
   Status ScanEntities(int32_t partition, std::string_view prefix,
                       const std::function<Status(std::string_view, std::string_view)>& fn) override {
+    KINERJA_RETURN_IF_ERROR(CheckPartition(partition));
     const std::string start = keys::Make(partition, keys::kEntity, prefix);
     Status inner;
-    Status st = kv_->Scan(start, [&](std::string_view k, std::string_view v) {
-      if (k.substr(0, start.size()) != start) return false;
+    Status st = kv_->Scan(start, keys::PrefixEnd(start), [&](std::string_view k, std::string_view v) {
       inner = fn(k.substr(start.size()), v);
       return inner.ok();
     });
@@ -76,25 +97,22 @@ class KvStateStore : public StateStore {
     return kv_->Apply(ops);
   }
 
+  // Finds each partition with one bounded seek, then loads it like LoadPartition.
   Status ForEachPartition(
       const std::function<void(int32_t, const PartitionSnapshot&)>& fn) override {
-    int32_t current = -1;
-    PartitionSnapshot snap;
-    Status inner;
-    Status st = kv_->Scan({}, [&](std::string_view k, std::string_view v) {
-      auto parsed = keys::Parse(k);
-      if (!parsed) return true;  // not partition data
-      if (parsed->partition != current) {
-        if (current >= 0) fn(current, snap);
-        current = parsed->partition;
-        snap = PartitionSnapshot{};
-      }
-      inner = Absorb(*parsed, v, &snap);
-      return inner.ok();
-    });
-    if (!st.ok()) return st;
-    if (!inner.ok()) return inner;
-    if (current >= 0) fn(current, snap);
+    for (int32_t p = 0; p <= keys::kMaxPartition;) {
+      std::optional<int32_t> found;
+      KINERJA_RETURN_IF_ERROR(kv_->Scan(keys::Prefix(p), keys::Prefix(keys::kMaxPartition + 1),
+                                        [&](std::string_view k, std::string_view) {
+                                          if (auto parsed = keys::Parse(k)) found = parsed->partition;
+                                          return false;
+                                        }));
+      if (!found) break;
+      auto snap = LoadPartition(*found);
+      if (!snap.ok()) return snap.status();
+      fn(*found, *snap);
+      p = *found + 1;
+    }
     return Status::OK();
   }
 

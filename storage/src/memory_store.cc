@@ -7,10 +7,19 @@ namespace {
 
 class MemoryKv : public OrderedKv {
  public:
-  Status Scan(std::string_view from,
+  Status Scan(std::string_view from, std::string_view to,
               const std::function<bool(std::string_view, std::string_view)>& fn) override {
-    for (auto it = data_.lower_bound(std::string(from)); it != data_.end(); ++it) {
+    for (auto it = data_.lower_bound(from); it != data_.end(); ++it) {
+      if (!to.empty() && std::string_view(it->first) >= to) break;
       if (!fn(it->first, it->second)) break;
+    }
+    return Status::OK();
+  }
+  Status MultiGet(const std::vector<std::string>& keys,
+                  std::vector<std::optional<std::string>>* values) override {
+    values->assign(keys.size(), std::nullopt);
+    for (size_t i = 0; i < keys.size(); ++i) {
+      if (auto it = data_.find(keys[i]); it != data_.end()) (*values)[i] = it->second;
     }
     return Status::OK();
   }
@@ -31,7 +40,7 @@ class MemoryKv : public OrderedKv {
   }
 
  private:
-  std::map<std::string, std::string> data_;
+  std::map<std::string, std::string, std::less<>> data_;
 };
 
 }  // namespace

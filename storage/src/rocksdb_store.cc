@@ -25,13 +25,32 @@ class RocksKv : public OrderedKv {
     write_options_.disableWAL = false;
   }
 
-  Status Scan(std::string_view from,
+  Status Scan(std::string_view from, std::string_view to,
               const std::function<bool(std::string_view, std::string_view)>& fn) override {
-    std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions()));
+    rocksdb::ReadOptions read;
+    const rocksdb::Slice upper(to.data(), to.size());
+    if (!to.empty()) read.iterate_upper_bound = &upper;  // never reads blocks past `to`
+    std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(read));
     for (it->Seek(rocksdb::Slice(from.data(), from.size())); it->Valid(); it->Next()) {
       if (!fn(it->key().ToStringView(), it->value().ToStringView())) break;
     }
     return Wrap(it->status(), "state scan");
+  }
+
+  Status MultiGet(const std::vector<std::string>& keys,
+                  std::vector<std::optional<std::string>>* values) override {
+    std::vector<rocksdb::Slice> slices(keys.begin(), keys.end());
+    std::vector<std::string> found;
+    std::vector<rocksdb::Status> st = db_->MultiGet(rocksdb::ReadOptions(), slices, &found);
+    values->assign(keys.size(), std::nullopt);
+    for (size_t i = 0; i < keys.size(); ++i) {
+      if (st[i].ok()) {
+        (*values)[i] = std::move(found[i]);
+      } else if (!st[i].IsNotFound()) {
+        return Wrap(st[i], "state read");
+      }
+    }
+    return Status::OK();
   }
 
   Status Apply(const std::vector<Op>& ops) override {

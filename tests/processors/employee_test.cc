@@ -203,6 +203,58 @@ TEST_CASE("dedup chunks are written per batch and deleted once all their ids exp
   CHECK(m.applied.size() == 2);
 }
 
+TEST_CASE("dedup: an id out of the window applies again even before the memory is swept") {
+  // Sweeps run at most once per window/8 of the employee's clock; in between, ids that left
+  // the window are still in memory and must not count.
+  DedupMemory m;
+  constexpr int64_t kWindow = 800;  // sweeps at least 100 ms apart
+  auto env = [](const char* id) { return Envelope{id, "A1", EventType::kActivityLogged, kNip, {}}; };
+  CHECK_FALSE(CheckDuplicateAndRemember(m, env("a"), 0, kWindow));
+  CHECK_FALSE(CheckDuplicateAndRemember(m, env("b"), 50, kWindow));
+  CHECK_FALSE(CheckDuplicateAndRemember(m, env("c"), 801, kWindow));  // sweeps: "a" goes
+  CHECK(m.applied.count(DedupKey("A1", "a")) == 0);
+  CHECK(m.applied.count(DedupKey("A1", "b")) == 1);
+  // At 851 "b" (50) is out of the window, but the next sweep is not due: still in memory ...
+  CHECK_FALSE(CheckDuplicateAndRemember(m, env("d"), 851, kWindow));
+  CHECK(m.applied.count(DedupKey("A1", "b")) == 1);
+  // ... and yet not a duplicate; it is remembered anew with its new time.
+  CHECK(CheckDuplicateAndRemember(m, env("c"), 852, kWindow));
+  CHECK_FALSE(CheckDuplicateAndRemember(m, env("b"), 852, kWindow));
+  CHECK(m.applied.at(DedupKey("A1", "b")) == 852);
+  CHECK(CheckDuplicateAndRemember(m, env("b"), 900, kWindow));
+}
+
+TEST_CASE("dedup: reloaded, an id applied twice (in two chunks) keeps its later time") {
+  EmployeeState s;
+  s.known = true;
+  constexpr int64_t kWindow = 100;
+  auto env = [](const char* id) { return Envelope{id, "A1", EventType::kActivityLogged, kNip, {}}; };
+  std::vector<EntityWrite> writes;
+  REQUIRE_FALSE(CheckDuplicateAndRemember(s.dedup, env("a"), 0, kWindow));
+  REQUIRE_FALSE(CheckDuplicateAndRemember(s.dedup, env("x"), 95, kWindow));
+  FlushDedup(kNip, s.dedup, &writes);  // chunk 0: a@0, x@95 (alive while x is)
+  REQUIRE_FALSE(CheckDuplicateAndRemember(s.dedup, env("a"), 150, kWindow));  // a again
+  FlushDedup(kNip, s.dedup, &writes);  // chunk 1: a@150
+  std::string core;
+  EncodeEmployeeCore(s, &core);
+  // Read back the way the pipeline does: the core, then the chunks it lists as live.
+  EmployeeState back;
+  REQUIRE(AbsorbEmployeeEntity(EmployeeCoreKey(kNip).substr(8), core, &back).ok());
+  const std::vector<std::string> keys = DedupChunksToRead(kNip, back, kWindow);
+  CHECK(keys == std::vector<std::string>{DedupChunkKey(kNip, 0), DedupChunkKey(kNip, 1)});
+  for (const auto& w : writes) REQUIRE(AbsorbEmployeeEntity(w.key.substr(8), *w.value, &back).ok());
+  CHECK(back.dedup.applied.at(DedupKey("A1", "a")) == 150);
+  CHECK(CheckDuplicateAndRemember(back.dedup, env("a"), 200, kWindow));
+  // Had the clock been past x's window (96), chunk 0 would not be read at all ...
+  EmployeeState later;
+  REQUIRE(AbsorbEmployeeEntity(EmployeeCoreKey(kNip).substr(8), core, &later).ok());
+  later.dedup.newest_ms = 196;
+  CHECK(DedupChunksToRead(kNip, later, kWindow) == std::vector<std::string>{DedupChunkKey(kNip, 1)});
+  // ... and the next event's sweep deletes it from the store, unread.
+  CHECK_FALSE(CheckDuplicateAndRemember(later.dedup, env("y"), 197, kWindow));
+  CHECK(later.dedup.expired == std::vector<uint64_t>{0});
+}
+
 TEST_CASE("dedup keys cannot collide across source and id boundaries") {
   CHECK(DedupKey("A1", "2-x") != DedupKey("A12", "-x"));
 }

@@ -9,14 +9,28 @@ using namespace kinerja::storage;
 
 namespace {
 
-// The entity stored exactly at `key`, read through a prefix scan, or nullopt.
+// The entity stored exactly at `key`, read both ways (point read and prefix scan), which must
+// agree; or nullopt.
 std::optional<std::string> EntityAt(StateStore& store, int32_t partition, const std::string& key) {
-  std::optional<std::string> found;
+  std::optional<std::string> scanned;
   REQUIRE(store.ScanEntities(partition, key, [&](std::string_view suffix, std::string_view value) {
-    if (suffix.empty()) found = std::string(value);
+    if (suffix.empty()) scanned = std::string(value);
     return Status::OK();
   }).ok());
-  return found;
+  std::vector<std::optional<std::string>> got;
+  REQUIRE(store.GetEntities(partition, {key}, &got).ok());
+  REQUIRE(got.size() == 1);
+  CHECK(got[0] == scanned);
+  return got[0];
+}
+
+std::vector<std::string> Suffixes(StateStore& store, int32_t partition, const std::string& prefix) {
+  std::vector<std::string> suffixes;
+  REQUIRE(store.ScanEntities(partition, prefix, [&](std::string_view k, std::string_view) {
+    suffixes.emplace_back(k);
+    return Status::OK();
+  }).ok());
+  return suffixes;
 }
 
 void CheckContract(StateStore& store) {
@@ -49,12 +63,26 @@ void CheckContract(StateStore& store) {
   w1.entities.push_back({3, "emp-1d-a", "x"});
   w1.entities.push_back({3, "emp-2", "y"});
   REQUIRE(store.Commit(w1).ok());
-  std::vector<std::string> suffixes;
-  REQUIRE(store.ScanEntities(3, "emp-1", [&](std::string_view k, std::string_view) {
-    suffixes.emplace_back(k);
-    return Status::OK();
-  }).ok());
-  CHECK(suffixes == std::vector<std::string>{"", "d-a"});
+  CHECK(Suffixes(store, 3, "emp-1") == std::vector<std::string>{"", "d-a"});
+
+  // Several point reads at once, in the order asked, absent keys as nullopt.
+  std::vector<std::optional<std::string>> got;
+  REQUIRE(store.GetEntities(3, {"emp-2", "nobody", "emp-1", "emp-1d-a"}, &got).ok());
+  CHECK(got == std::vector<std::optional<std::string>>{"y", std::nullopt, "state-1", "x"});
+  REQUIRE(store.GetEntities(3, {}, &got).ok());
+  CHECK(got.empty());
+
+  // Prefix ends: a prefix ending in 0xFF bytes, the next prefix and the next partition.
+  WriteSet edges;
+  edges.entities.push_back({3, "k\xff", "a"});
+  edges.entities.push_back({3, "k\xff\xff\x01", "b"});
+  edges.entities.push_back({3, "l", "c"});
+  edges.entities.push_back({4, "k\xff", "d"});
+  REQUIRE(store.Commit(edges).ok());
+  CHECK(Suffixes(store, 3, "k\xff") == std::vector<std::string>{"", "\xff\x01"});
+  CHECK(Suffixes(store, 3, "k") == std::vector<std::string>{"\xff", "\xff\xff\x01"});
+  CHECK(Suffixes(store, 4, "k\xff") == std::vector<std::string>{""});
+  CHECK(Suffixes(store, 3, "\xff\xff").empty());
   WriteSet del;
   del.entities.push_back({3, "emp-1d-a", std::nullopt});
   REQUIRE(store.Commit(del).ok());
@@ -74,7 +102,11 @@ void CheckContract(StateStore& store) {
   std::vector<int32_t> seen;
   REQUIRE(store.ForEachPartition([&](int32_t p, const PartitionSnapshot& s) {
     seen.push_back(p);
-    if (p == 3) CHECK(s.counters.size() == 1);
+      if (p == 3) {
+      CHECK(s.counters.size() == 1);
+      CHECK(s.next_offset == 150);
+      CHECK(s.meta == "meta-3b");
+    }
   }).ok());
   CHECK(seen == std::vector<int32_t>{3, 4});
 

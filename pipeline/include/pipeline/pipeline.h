@@ -65,7 +65,8 @@ class Pipeline : public ingest::PartitionListener {
   Status ProcessMessage(const ingest::Message& m, Batch& batch);
   Status CommitBatch(Batch& batch);
   Result<CachedEmployee*> LoadEmployee(Partition& part, int32_t partition, Nip nip);
-  Status ScanEmployee(int32_t partition, Nip nip, const std::string& prefix, processors::EmployeeState* state);
+  Status ReadEntities(int32_t partition, Nip nip, const std::vector<std::string>& keys,
+                      processors::EmployeeState* state);
   Status EnsureYears(int32_t partition, Nip nip, CachedEmployee& employee, const processors::YearsNeeded& need);
   void EvictIfOverBudget();
   bool ReachedEnd() const;

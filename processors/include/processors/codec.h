@@ -3,7 +3,7 @@
 //
 // One employee is several store entities, all under the prefix EmployeeKey(nip), so an event
 // reads and rewrites only the parts it touches:
-//   EmployeeCoreKey(nip)          master data, the `known` flag and the dedup clock
+//   EmployeeCoreKey(nip)          master data, the `known` flag, the dedup clock and chunk list
 //   DedupChunkKey(nip, seq)       the dedup ids (and timestamps) one batch remembered
 //   YearKey(nip, year)            everything of one year (YearState)
 #pragma once
@@ -26,7 +26,8 @@ std::string DedupChunkKey(Nip nip, uint64_t seq);
 std::string YearPrefix(Nip nip);
 std::string YearKey(Nip nip, int year);
 
-// The core: master data, `known`, the dedup clock. Not the years, not the dedup ids.
+// The core: master data, `known`, the dedup clock and the list of dedup chunks. Not the years,
+// not the dedup ids.
 void EncodeEmployeeCore(const EmployeeState& state, std::string* out);
 void EncodeYear(const YearState& year, std::string* out);
 Status DecodeYear(std::string_view bytes, YearState* year);
@@ -38,6 +39,10 @@ struct EntityWrite {
 // Turns the dedup memory's unpersisted changes into store writes (a chunk of the pending ids,
 // deletions of expired chunks). Call before EncodeEmployeeCore: it advances next_seq.
 void FlushDedup(Nip nip, DedupMemory& memory, std::vector<EntityWrite>* writes);
+
+// After the core was absorbed: the keys of the dedup chunks that may still hold an id inside
+// the window (the others are deleted at the next commit, unread).
+std::vector<std::string> DedupChunksToRead(Nip nip, const EmployeeState& state, int64_t window_ms);
 
 // Absorbs one entity found under EmployeeKey(nip); `suffix` is its key after that prefix.
 // Reading every entity of an employee, in any order, rebuilds the whole state.

@@ -51,13 +51,18 @@ class StateStore {
   virtual ~StateStore() = default;
   // The partition's offset, counters and metadata (entities are read on demand).
   virtual Result<PartitionSnapshot> LoadPartition(int32_t partition) = 0;
+  // Point reads: (*values)[i] is the entity stored under keys[i], or nullopt. One round trip
+  // for all the keys (RocksDB MultiGet; bloom filters skip the files that lack a key).
+  virtual Status GetEntities(int32_t partition, const std::vector<std::string>& keys,
+                             std::vector<std::optional<std::string>>* values) = 0;
   // Every entity whose key starts with `prefix`, in key order; `fn` gets the key after the
-  // prefix and the value.
+  // prefix and the value. Reads nothing past the prefix.
   virtual Status ScanEntities(
       int32_t partition, std::string_view prefix,
       const std::function<Status(std::string_view suffix, std::string_view value)>& fn) = 0;
   virtual Status Commit(const WriteSet& writes) = 0;
   // Every partition that has committed anything, in partition order (offline KPI reads).
+  // Reads what LoadPartition reads, not the entities.
   virtual Status ForEachPartition(
       const std::function<void(int32_t partition, const PartitionSnapshot&)>& fn) = 0;
   // Approximate bytes of live data.
