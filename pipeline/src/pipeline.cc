@@ -28,7 +28,7 @@ struct Pipeline::Partition {
 
 struct Pipeline::Batch {
   BatchCounts counts;
-  std::unordered_map<int32_t, KpiTable> deltas;
+  std::unordered_map<int32_t, KpiTable> deltas;  // kKeepZeros: entries may be 0
   // Employees to write (their core always) and the years each one changed.
   std::unordered_map<int32_t, std::unordered_map<Nip, std::vector<int>>> dirty;
   std::unordered_map<int32_t, int64_t> next_offsets;
@@ -185,7 +185,8 @@ Status Pipeline::ProcessMessage(const ingest::Message& m, Batch& batch) {
     return Status::OK();
   }
   KINERJA_RETURN_IF_ERROR(EnsureYears(m.partition, nip, employee, processors::YearsNeededBy(event, employee.state)));
-  processors::ApplyEffect effect = processors::Apply(event, employee.state, &batch.deltas[m.partition]);
+  processors::ApplyEffect effect = processors::Apply(
+      event, employee.state, &batch.deltas.try_emplace(m.partition, KpiTable::kKeepZeros).first->second);
   if (effect.year_written &&
       std::find(dirty_years.begin(), dirty_years.end(), *effect.year_written) == dirty_years.end()) {
     dirty_years.push_back(*effect.year_written);
@@ -204,7 +205,6 @@ Status Pipeline::CommitBatch(Batch& batch) {
   if (batch.dead_lettered) KINERJA_RETURN_IF_ERROR(dlq_->Flush(options_.dlq_flush_timeout));
 
   storage::WriteSet writes;
-  std::string buffer;
   std::vector<processors::EntityWrite> dedup_writes;
   for (const auto& [p, employees] : batch.dirty) {
     Partition& part = *partitions_.at(p);
@@ -214,16 +214,17 @@ Status Pipeline::CommitBatch(Batch& batch) {
       processors::FlushDedup(nip, state.dedup, &dedup_writes);
       for (auto& w : dedup_writes) writes.entities.push_back({p, std::move(w.key), std::move(w.value)});
       for (int year : years) {
-        processors::EncodeYear(state.years.at(year), &buffer);
-        writes.entities.push_back({p, processors::YearKey(nip, year), buffer});
+        auto& entity = writes.entities.emplace_back(storage::WriteSet::Entity{p, processors::YearKey(nip, year), ""});
+        processors::EncodeYear(state.years.at(year), &*entity.value);
       }
-      processors::EncodeEmployeeCore(state, &buffer);
-      writes.entities.push_back({p, processors::EmployeeCoreKey(nip), buffer});
+      auto& core = writes.entities.emplace_back(storage::WriteSet::Entity{p, processors::EmployeeCoreKey(nip), ""});
+      processors::EncodeEmployeeCore(state, &*core.value);
     }
   }
   for (const auto& [p, delta] : batch.deltas) {
     const Partition& part = *partitions_.at(p);
     for (const auto& [key, value] : delta) {
+      if (value == 0) continue;
       writes.counters.push_back({p, processors::EncodeKpiKey(key), part.counters.Get(key) + value});
     }
   }

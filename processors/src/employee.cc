@@ -42,16 +42,35 @@ void EmitSkpYear(const EmployeeState& s, int year, int sign, KpiTable* d) {
   if (!agency || !y || !y->skp) return;
   // kpis.md: R_i is the sum over the months of the year of the latest realisasi, summed afresh
   // in month order (never by adding and subtracting deltas), so "target met" cannot flicker.
+  // Each month's indicators are sorted by id, so they are walked alongside the SKP's ids in id
+  // order (ids are unique in an SKP): one pass per month, no lookups.
+  const std::vector<SkpIndicator>& skp = *y->skp;
+  std::vector<std::pair<std::string_view, size_t>> by_id;
+  by_id.reserve(skp.size());
+  for (size_t i = 0; i < skp.size(); ++i) by_id.emplace_back(skp[i].id, i);
+  std::sort(by_id.begin(), by_id.end());
+  std::vector<double> r(skp.size(), 0.0);
+  for (const auto& [month, ms] : y->months) {
+    auto a = by_id.begin();
+    auto b = ms.indicators.begin();
+    while (a != by_id.end() && b != ms.indicators.end()) {
+      const int c = a->first.compare(b->first);
+      if (c < 0) {
+        ++a;
+      } else if (c > 0) {
+        ++b;
+      } else {
+        if (b->second.value) r[a->second] += *b->second.value;
+        ++a;
+        ++b;
+      }
+    }
+  }
   double sum_of_ratios = 0;
   bool all_met = true;
-  for (const SkpIndicator& ind : *y->skp) {
-    double r = 0;
-    for (const auto& [month, ms] : y->months) {
-      auto it = ms.indicators.find(ind.id);
-      if (it != ms.indicators.end() && it->second.value) r += *it->second.value;
-    }
-    sum_of_ratios += std::min(r / ind.target, 1.0);
-    all_met = all_met && r >= ind.target;
+  for (size_t i = 0; i < skp.size(); ++i) {
+    sum_of_ratios += std::min(r[i] / skp[i].target, 1.0);
+    all_met = all_met && r[i] >= skp[i].target;
   }
   const double achievement = sum_of_ratios / static_cast<double>(y->skp->size());
   d->Add({Kpi::kSkpEmployees, 0, year, *agency}, sign);

@@ -109,7 +109,7 @@ void KpiTable::Add(const KpiKey& key, int64_t delta) {
   auto [it, inserted] = counters_.try_emplace(key, delta);
   if (!inserted) {
     it->second += delta;
-    if (it->second == 0) counters_.erase(it);
+    if (it->second == 0 && !keep_zeros_) counters_.erase(it);
   }
 }
 

@@ -16,7 +16,7 @@ class OrderedKv {
  public:
   struct Op {
     std::string key;
-    std::optional<std::string> value;  // nullopt deletes
+    const std::string* value;  // nullptr deletes; points into the caller's data (not copied)
   };
   virtual ~OrderedKv() = default;
   // Visits the keys in [from, to) in order while fn returns true (to empty: no end).
@@ -80,19 +80,22 @@ class KvStateStore : public StateStore {
   Status Commit(const WriteSet& w) override {
     std::vector<OrderedKv::Op> ops;
     ops.reserve(w.entities.size() + w.counters.size() + 2 * w.progress.size());
+    std::vector<std::string> encoded;  // counter and offset values; reserved, so never moved
+    encoded.reserve(w.counters.size() + w.progress.size());
     for (const auto& e : w.entities) {
       KINERJA_RETURN_IF_ERROR(CheckPartition(e.partition));
-      ops.push_back({keys::Make(e.partition, keys::kEntity, e.key), e.value});
+      ops.push_back({keys::Make(e.partition, keys::kEntity, e.key), e.value ? &*e.value : nullptr});
     }
     for (const auto& c : w.counters) {
       KINERJA_RETURN_IF_ERROR(CheckPartition(c.partition));
-      ops.push_back({keys::Make(c.partition, keys::kCounter, c.key),
-                     c.value == 0 ? std::nullopt : std::optional(keys::EncodeInt64(c.value))});
+      const std::string* value = nullptr;
+      if (c.value != 0) value = &encoded.emplace_back(keys::EncodeInt64(c.value));
+      ops.push_back({keys::Make(c.partition, keys::kCounter, c.key), value});
     }
     for (const auto& p : w.progress) {
       KINERJA_RETURN_IF_ERROR(CheckPartition(p.partition));
-      ops.push_back({keys::Make(p.partition, keys::kOffset), keys::EncodeInt64(p.next_offset)});
-      ops.push_back({keys::Make(p.partition, keys::kMeta), p.meta});
+      ops.push_back({keys::Make(p.partition, keys::kOffset), &encoded.emplace_back(keys::EncodeInt64(p.next_offset))});
+      ops.push_back({keys::Make(p.partition, keys::kMeta), &p.meta});
     }
     return kv_->Apply(ops);
   }

@@ -26,7 +26,7 @@ class MemoryKv : public OrderedKv {
   Status Apply(const std::vector<Op>& ops) override {
     for (const auto& op : ops) {
       if (op.value) {
-        data_[op.key] = *op.value;
+        data_.insert_or_assign(op.key, *op.value);
       } else {
         data_.erase(op.key);
       }

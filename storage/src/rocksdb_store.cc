@@ -54,7 +54,9 @@ class RocksKv : public OrderedKv {
   }
 
   Status Apply(const std::vector<Op>& ops) override {
-    rocksdb::WriteBatch batch;
+    size_t bytes = 0;
+    for (const auto& op : ops) bytes += op.key.size() + (op.value ? op.value->size() : 0) + 16;
+    rocksdb::WriteBatch batch(bytes);
     for (const auto& op : ops) {
       rocksdb::Status s = op.value ? batch.Put(op.key, *op.value) : batch.Delete(op.key);
       if (!s.ok()) return Wrap(s, "state batch");

@@ -80,8 +80,13 @@ struct KpiKeyHash {
 };
 
 // Counter table; a counter that reaches 0 is erased, so the table holds only non-zero series.
+// A table of changes can keep its zeros instead (kKeepZeros): an event adds and takes away
+// mostly the same counters, and keeping the entry saves erasing and re-creating it. Adding a
+// table adds its non-zero entries only.
 class KpiTable {
  public:
+  enum Zeros { kEraseZeros, kKeepZeros };
+  explicit KpiTable(Zeros zeros = kEraseZeros) : keep_zeros_(zeros == kKeepZeros) {}
   void Add(const KpiKey& key, int64_t delta);
   void AddAll(const KpiTable& other, int sign = 1);
   int64_t Get(const KpiKey& key) const;
@@ -93,6 +98,7 @@ class KpiTable {
 
  private:
   std::unordered_map<KpiKey, int64_t, KpiKeyHash> counters_;
+  bool keep_zeros_ = false;
 };
 
 // Storage encoding of a key (stable, order-independent of the in-memory layout).
