@@ -93,16 +93,19 @@ Status Pipeline::RunOnce(bool* idle) {
   return CommitBatch(batch);
 }
 
-// An employee's first touch: point reads of its core, then of the dedup chunks that can still
-// hold an id inside the window (the core lists them). Years are read as events need them.
-Result<Pipeline::CachedEmployee*> Pipeline::LoadEmployee(Partition& part, int32_t partition, Nip nip) {
+// An employee's first touch, for an event with Kafka timestamp `timestamp_ms`: point reads of
+// its core, then of the dedup chunks that can still hold an id inside the window (the core
+// lists them). Years are read as events need them.
+Result<Pipeline::CachedEmployee*> Pipeline::LoadEmployee(Partition& part, int32_t partition, Nip nip,
+                                                         int64_t timestamp_ms) {
   auto it = part.employees.find(nip);
   if (it == part.employees.end()) {
     CachedEmployee fresh;
     KINERJA_RETURN_IF_ERROR(ReadEntities(partition, nip, {processors::EmployeeCoreKey(nip)}, &fresh.state));
     if (!fresh.state.dedup.chunks.empty()) {
       KINERJA_RETURN_IF_ERROR(ReadEntities(
-          partition, nip, processors::DedupChunksToRead(nip, fresh.state, options_.dedup_window_ms), &fresh.state));
+          partition, nip, processors::DedupChunksToRead(nip, fresh.state, options_.dedup_window_ms, timestamp_ms),
+          &fresh.state));
     }
     it = part.employees.emplace(nip, std::move(fresh)).first;
   }
@@ -173,10 +176,10 @@ Status Pipeline::ProcessMessage(const ingest::Message& m, Batch& batch) {
   const Event& event = std::get<Event>(decoded);
   const Nip nip = event.envelope.subject;
   const size_t type = static_cast<size_t>(event.envelope.type);
-  auto loaded = LoadEmployee(part, m.partition, nip);
+  const int64_t ts = m.timestamp_ms >= 0 ? m.timestamp_ms : event.envelope.time.unix_seconds * 1000;
+  auto loaded = LoadEmployee(part, m.partition, nip, ts);
   if (!loaded.ok()) return loaded.status();
   CachedEmployee& employee = **loaded;
-  const int64_t ts = m.timestamp_ms >= 0 ? m.timestamp_ms : event.envelope.time.unix_seconds * 1000;
   if (m.timestamp_ms >= 0) batch.timestamps_ms.push_back(m.timestamp_ms);
   std::vector<int>& dirty_years = batch.dirty[m.partition][nip];
   if (processors::CheckDuplicateAndRemember(employee.state.dedup, event.envelope, ts, options_.dedup_window_ms)) {

@@ -323,9 +323,11 @@ std::string YearKey(Nip nip, int year) {
   return k;
 }
 
-std::vector<std::string> DedupChunksToRead(Nip nip, const EmployeeState& state, int64_t window_ms) {
+std::vector<std::string> DedupChunksToRead(Nip nip, const EmployeeState& state, int64_t window_ms,
+                                           int64_t timestamp_ms) {
   const DedupMemory& m = state.dedup;
-  const int64_t horizon = m.newest_ms == INT64_MIN ? INT64_MIN : m.newest_ms - window_ms;
+  // The window's clock once the event is checked (CheckDuplicateAndRemember advances it first).
+  const int64_t horizon = std::max(m.newest_ms, timestamp_ms) - window_ms;
   std::vector<std::string> keys;
   for (const DedupMemory::Chunk& c : m.chunks) {
     if (c.max_ms >= horizon) keys.push_back(DedupChunkKey(nip, c.seq));

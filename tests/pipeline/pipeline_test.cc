@@ -2,6 +2,8 @@
 // dead letters. Expected values are worked out by hand.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
+#include <functional>
 #include <map>
 
 #include "ingest/memory.h"
@@ -213,4 +215,130 @@ TEST_CASE("forgotten ids are deleted from the store when the window passes") {
   // a1's chunk (0) expired when a2 arrived 4 s later; only a2's chunk (1) is left.
   const std::string prefix = processors::DedupPrefix(nip);
   CHECK(chunks == std::vector<std::string>{processors::DedupChunkKey(nip, 1).substr(prefix.size())});
+}
+
+namespace {
+
+// The in-memory store, recording what the pipeline asks of it.
+class RecordingStore : public storage::StateStore {
+ public:
+  explicit RecordingStore(storage::StateStore* inner) : inner_(inner) {}
+  Result<storage::PartitionSnapshot> LoadPartition(int32_t p) override { return inner_->LoadPartition(p); }
+  Status GetEntities(int32_t p, const std::vector<std::string>& keys,
+                     std::vector<std::optional<std::string>>* values) override {
+    point_reads.insert(point_reads.end(), keys.begin(), keys.end());
+    return inner_->GetEntities(p, keys, values);
+  }
+  Status ScanEntities(int32_t p, std::string_view prefix,
+                      const std::function<Status(std::string_view, std::string_view)>& fn) override {
+    scans.emplace_back(prefix);
+    return inner_->ScanEntities(p, prefix, fn);
+  }
+  Status Commit(const storage::WriteSet& w) override {
+    for (const auto& e : w.entities) (e.value ? written : deleted).push_back(e.key);
+    return inner_->Commit(w);
+  }
+  Status ForEachPartition(const std::function<void(int32_t, const storage::PartitionSnapshot&)>& fn) override {
+    return inner_->ForEachPartition(fn);
+  }
+  uint64_t ApproximateSizeBytes() override { return inner_->ApproximateSizeBytes(); }
+  void Clear() {
+    point_reads.clear();
+    scans.clear();
+    written.clear();
+    deleted.clear();
+  }
+  std::vector<std::string> point_reads, scans, written, deleted;
+
+ private:
+  storage::StateStore* inner_;
+};
+
+std::vector<std::string> Sorted(std::vector<std::string> v) {
+  std::sort(v.begin(), v.end());
+  return v;
+}
+
+// The batch wrote the employee's new dedup chunk, the one year and the core; nothing else.
+void CheckWroteOneYear(const RecordingStore& store, Nip nip, int year) {
+  REQUIRE(store.written.size() == 3);
+  CHECK(store.written[0].substr(0, DedupPrefix(nip).size()) == DedupPrefix(nip));
+  CHECK(store.written[1] == YearKey(nip, year));
+  CHECK(store.written[2] == EmployeeCoreKey(nip));
+}
+
+}  // namespace
+
+TEST_CASE("an event reads and writes one employee-year, however much history is stored") {
+  // issue 4: the cost of an event must not grow with the employees, years or indicators stored.
+  // Two employees get five years of SKPs and monthly realisasi (in small batches, so many
+  // dedup chunks), a month before the measured events.
+  constexpr int64_t kDay = 24LL * 3600 * 1000;
+  const Nip n1 = 198609262015051001ULL;
+  auto base = storage::NewMemoryStateStore();
+  ingest::MemoryDeadLetters dlq;
+  NullProbe probe;
+  PipelineOptions options;
+  options.max_batch_messages = 25;
+  ingest::MemorySource src(1);
+  int64_t ts = 1000;
+  for (const std::string& nip : {kN1, kN2}) {
+    Append(src, 0, nip, Ev::Upsert("u-" + nip, nip, "A1"), ts++);
+    for (int year = 2022; year <= 2026; ++year) {
+      const std::string y = std::to_string(year);
+      Append(src, 0, nip, Ev::Skp("s-" + y + nip, nip, year, {{"i1", 10}, {"i2", 10}, {"i3", 10}}), ts++);
+      for (int month = 1; month <= 12; ++month) {
+        const std::string period = y + (month < 10 ? "-0" : "-") + std::to_string(month);
+        for (const char* ind : {"i1", "i2", "i3"}) {
+          Append(src, 0, nip, Ev::Realisasi("r-" + period + ind + nip, nip, period, ind, 1), ts++);
+        }
+      }
+    }
+  }
+  {
+    Pipeline history(options, &src, &dlq, base.get(), &probe);
+    Drain(history);
+  }
+  REQUIRE(dlq.entries().empty());
+
+  // A restart (empty cache); the measured events come 30 days later: every stored dedup id has
+  // left the 7-day window.
+  RecordingStore store(base.get());
+  ingest::MemorySource live(1);
+  for (int64_t i = 0; i < ts - 1000; ++i) live.Append(0, {"skip", "{}", 0});  // offsets already applied
+  Pipeline pipe(options, &live, &dlq, &store, &probe);
+  const int64_t later = ts + 30 * kDay;
+
+  // First touch: the core and the one year, by point reads; no scan. Writes: the core, that
+  // year and one new dedup chunk; the expired chunks are deleted unread.
+  Append(live, 0, kN1, Ev::Realisasi("x1", kN1, "2026-06", "i1", 2), later);
+  Drain(pipe);
+  CHECK(Sorted(store.point_reads) == Sorted({EmployeeCoreKey(n1), YearKey(n1, 2026)}));
+  CHECK(store.scans.empty());
+  CheckWroteOneYear(store, n1, 2026);
+  CHECK_FALSE(store.deleted.empty());
+  for (const auto& key : store.deleted) CHECK(key.substr(0, DedupPrefix(n1).size()) == DedupPrefix(n1));
+
+  // Cached now: another event of that year reads nothing; one of an older year reads that year.
+  store.Clear();
+  Append(live, 0, kN1, Ev::Realisasi("x2", kN1, "2026-07", "i2", 2), later + 1);
+  Drain(pipe);
+  CHECK(store.point_reads.empty());
+  CheckWroteOneYear(store, n1, 2026);
+  store.Clear();
+  Append(live, 0, kN1, Ev::Realisasi("x3", kN1, "2023-02", "i3", 2), later + 2);
+  Drain(pipe);
+  CHECK(store.point_reads == std::vector<std::string>{YearKey(n1, 2023)});
+  CHECK(store.scans.empty());
+  CheckWroteOneYear(store, n1, 2023);
+
+  // A transfer moves every contribution: one bounded scan of the employee's years.
+  store.Clear();
+  Append(live, 0, kN1, Ev::Upsert("u2", kN1, "A2", "active", "Asia/Jakarta", "2026-08-01T08:00:00+07:00"), later + 3);
+  Drain(pipe);
+  CHECK(store.point_reads.empty());
+  CHECK(store.scans == std::vector<std::string>{YearPrefix(n1)});
+  CHECK(pipe.Snapshot().counters.Get(Employees("A2")) == 1);
+  CHECK(pipe.Snapshot().counters.Get({Kpi::kSkpEmployees, 0, 2024, "A2"}) == 1);
+  CHECK(pipe.Snapshot().counters.Get({Kpi::kSkpEmployees, 0, 2024, "A1"}) == 1);  // kN2 stays
 }

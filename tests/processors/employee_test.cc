@@ -240,17 +240,18 @@ TEST_CASE("dedup: reloaded, an id applied twice (in two chunks) keeps its later 
   // Read back the way the pipeline does: the core, then the chunks it lists as live.
   EmployeeState back;
   REQUIRE(AbsorbEmployeeEntity(EmployeeCoreKey(kNip).substr(8), core, &back).ok());
-  const std::vector<std::string> keys = DedupChunksToRead(kNip, back, kWindow);
+  const std::vector<std::string> keys = DedupChunksToRead(kNip, back, kWindow, 150);
   CHECK(keys == std::vector<std::string>{DedupChunkKey(kNip, 0), DedupChunkKey(kNip, 1)});
   for (const auto& w : writes) REQUIRE(AbsorbEmployeeEntity(w.key.substr(8), *w.value, &back).ok());
   CHECK(back.dedup.applied.at(DedupKey("A1", "a")) == 150);
   CHECK(CheckDuplicateAndRemember(back.dedup, env("a"), 200, kWindow));
-  // Had the clock been past x's window (96), chunk 0 would not be read at all ...
+  // For an event at 196 or later, x (95) is out of the window: chunk 0 is not read at all ...
   EmployeeState later;
   REQUIRE(AbsorbEmployeeEntity(EmployeeCoreKey(kNip).substr(8), core, &later).ok());
-  later.dedup.newest_ms = 196;
-  CHECK(DedupChunksToRead(kNip, later, kWindow) == std::vector<std::string>{DedupChunkKey(kNip, 1)});
-  // ... and the next event's sweep deletes it from the store, unread.
+  CHECK(DedupChunksToRead(kNip, later, kWindow, 195).size() == 2);
+  CHECK(DedupChunksToRead(kNip, later, kWindow, 196) == std::vector<std::string>{DedupChunkKey(kNip, 1)});
+  CHECK(DedupChunksToRead(kNip, later, kWindow, 251).empty());
+  // ... and that event's sweep deletes it from the store, unread.
   CHECK_FALSE(CheckDuplicateAndRemember(later.dedup, env("y"), 197, kWindow));
   CHECK(later.dedup.expired == std::vector<uint64_t>{0});
 }

@@ -64,7 +64,7 @@ class Pipeline : public ingest::PartitionListener {
 
   Status ProcessMessage(const ingest::Message& m, Batch& batch);
   Status CommitBatch(Batch& batch);
-  Result<CachedEmployee*> LoadEmployee(Partition& part, int32_t partition, Nip nip);
+  Result<CachedEmployee*> LoadEmployee(Partition& part, int32_t partition, Nip nip, int64_t timestamp_ms);
   Status ReadEntities(int32_t partition, Nip nip, const std::vector<std::string>& keys,
                       processors::EmployeeState* state);
   Status EnsureYears(int32_t partition, Nip nip, CachedEmployee& employee, const processors::YearsNeeded& need);

@@ -40,9 +40,11 @@ struct EntityWrite {
 // deletions of expired chunks). Call before EncodeEmployeeCore: it advances next_seq.
 void FlushDedup(Nip nip, DedupMemory& memory, std::vector<EntityWrite>* writes);
 
-// After the core was absorbed: the keys of the dedup chunks that may still hold an id inside
-// the window (the others are deleted at the next commit, unread).
-std::vector<std::string> DedupChunksToRead(Nip nip, const EmployeeState& state, int64_t window_ms);
+// After the core was absorbed, before an event with Kafka timestamp `timestamp_ms` is checked:
+// the keys of the dedup chunks that may still hold an id inside the window (the others are
+// deleted at the next commit, unread).
+std::vector<std::string> DedupChunksToRead(Nip nip, const EmployeeState& state, int64_t window_ms,
+                                           int64_t timestamp_ms);
 
 // Absorbs one entity found under EmployeeKey(nip); `suffix` is its key after that prefix.
 // Reading every entity of an employee, in any order, rebuilds the whole state.
