@@ -65,6 +65,7 @@
 
 #include "core/civil_time.h"
 #include "core/event.h"
+#include "core/random.h"
 #include "ingest/memory.h"
 #include "ingest/source.h"
 #include "pipeline/pipeline.h"
@@ -75,6 +76,8 @@ namespace {
 
 namespace fs = std::filesystem;
 using kinerja::Status;
+using kinerja::Mix64;
+using kinerja::Rng;
 using Clock = std::chrono::steady_clock;
 
 constexpr int kYear = 2026;
@@ -104,35 +107,7 @@ void Log(const char* fmt, ...) {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Deterministic randomness (SplitMix64, as in simulator/): the same seed gives the same events.
-
-uint64_t Mix64(uint64_t z) {
-  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-  z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-  return z ^ (z >> 31);
-}
-
-class Rng {
- public:
-  Rng(uint64_t seed, uint64_t stream) : state_(Mix64(seed + Mix64(stream + 0x632be59bd9b4e019ULL))) {}
-  uint64_t Next() { return Mix64(state_ += 0x9e3779b97f4a7c15ULL); }
-  double Uniform() { return static_cast<double>(Next() >> 11) * 0x1.0p-53; }  // [0, 1)
-  bool Chance(double p) { return Uniform() < p; }
-  int Int(int lo, int hi) { return lo + static_cast<int>(Uniform() * (hi - lo + 1)); }  // [lo, hi]
-  uint64_t Below(uint64_t n) { return Next() % n; }
-  int Poisson(double mean) {
-    const double limit = std::exp(-mean);
-    int k = 0;
-    for (double p = Uniform(); p > limit; p *= Uniform()) ++k;
-    return k;
-  }
-
- private:
-  uint64_t state_;
-};
-
-// ---------------------------------------------------------------------------------------------
-// Options.
+// Options. (Randomness: core/random.h, as in simulator/: the same seed gives the same events.)
 
 struct Options {
   std::vector<int64_t> sizes{10000, 1000000};

@@ -54,6 +54,18 @@ Employees ByEmployee(const Run& run) {
   return out;
 }
 
+// How many events come before an earlier-timed event of the same employee.
+int OutOfOrder(const Run& run) {
+  int out_of_order = 0;
+  for (const auto& [nip, indexes] : run.by_employee) {
+    for (size_t i = 1; i < indexes.size(); ++i) {
+      out_of_order += run.events[indexes[i]].envelope.time.unix_seconds <
+                      run.events[indexes[i - 1]].envelope.time.unix_seconds;
+    }
+  }
+  return out_of_order;
+}
+
 Run Simulate(const simulator::SimulatorOptions& o) {
   Run run;
   std::vector<std::string> keys;
@@ -208,14 +220,7 @@ TEST_CASE("simulator: a full year of events is valid and has all nine types") {
     CHECK(others < 0.4);
   }
   SECTION("each employee's events come in time order") {
-    int out_of_order = 0;
-    for (const auto& [nip, indexes] : y.by_employee) {
-      for (size_t i = 1; i < indexes.size(); ++i) {
-        out_of_order += y.events[indexes[i]].envelope.time.unix_seconds <
-                        y.events[indexes[i - 1]].envelope.time.unix_seconds;
-      }
-    }
-    CHECK(out_of_order == 0);
+    CHECK(OutOfOrder(y) == 0);
     CHECK(y.by_employee.size() == static_cast<size_t>(kFullEmployees));
   }
 }
@@ -280,14 +285,7 @@ TEST_CASE("simulator: a year has the shapes of real e-Kinerja traffic") {
     CHECK(types.count(EventType::kActivityLogged) == 0);
   }
   SECTION("each employee's events come in time order") {
-    int out_of_order = 0;
-    for (const auto& [nip, indexes] : y.by_employee) {
-      for (size_t i = 1; i < indexes.size(); ++i) {
-        out_of_order += y.events[indexes[i]].envelope.time.unix_seconds <
-                        y.events[indexes[i - 1]].envelope.time.unix_seconds;
-      }
-    }
-    CHECK(out_of_order == 0);
+    CHECK(OutOfOrder(y) == 0);
     CHECK(y.by_employee.size() == static_cast<size_t>(kEmployees));
   }
   SECTION("agencies are skewed in size and spread over the time zones with 39 percent pelaksana") {
