@@ -31,9 +31,6 @@
 //
 // Output: a JSON line per load and per round on stdout, progress on stderr, then Markdown
 // tables. `--help` lists the flags.
-#include <rocksdb/db.h>
-#include <rocksdb/filter_policy.h>
-#include <rocksdb/table.h>
 #include <signal.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
@@ -729,23 +726,6 @@ uint64_t DirBytes(const std::string& path) {
   return total;
 }
 
-// The RocksDB options of storage/src/rocksdb_store.cc, for the one full compaction after the
-// load (the StateStore interface has no compaction call).
-rocksdb::Options StoreRocksOptions() {
-  rocksdb::Options options;
-  kinerja::storage::RocksDbOptions defaults;
-  options.write_buffer_size = defaults.write_buffer_bytes;
-  options.max_write_buffer_number = 4;
-  options.max_background_jobs = 2;
-  options.compression = rocksdb::kLZ4Compression;
-  options.bottommost_compression = rocksdb::kZSTD;
-  rocksdb::BlockBasedTableOptions table;
-  table.block_cache = rocksdb::NewLRUCache(defaults.block_cache_bytes);
-  table.filter_policy.reset(rocksdb::NewBloomFilterPolicy(10));
-  options.table_factory.reset(rocksdb::NewBlockBasedTableFactory(table));
-  return options;
-}
-
 LoadResult DoLoad(const Options& o, int64_t n, const std::string& path) {
   LoadResult res{};
   const Calendar cal;
@@ -859,18 +839,7 @@ LoadResult DoLoad(const Options& o, int64_t n, const std::string& path) {
   res.dir_bytes_before = DirBytes(path);
 
   const auto c0 = Clock::now();
-  {
-    rocksdb::DB* raw = nullptr;
-    rocksdb::Status s = rocksdb::DB::Open(StoreRocksOptions(), path, &raw);
-    if (!s.ok()) Die("compaction: open: " + s.ToString());
-    std::unique_ptr<rocksdb::DB> db(raw);
-    rocksdb::CompactRangeOptions cro;
-    cro.bottommost_level_compaction = rocksdb::BottommostLevelCompaction::kForce;
-    s = db->CompactRange(cro, nullptr, nullptr);
-    if (!s.ok()) Die("compaction: " + s.ToString());
-    s = db->Close();
-    if (!s.ok()) Die("compaction: close: " + s.ToString());
-  }
+  Check(kinerja::storage::CompactRocksDbState({.path = path}), "compacting the loaded state");
   res.compact_seconds = Seconds(c0, Clock::now());
   res.dir_bytes = DirBytes(path);
   return res;

@@ -1,3 +1,5 @@
+#include <filesystem>
+
 #include <rocksdb/db.h>
 #include <rocksdb/filter_policy.h>
 #include <rocksdb/table.h>
@@ -76,10 +78,8 @@ class RocksKv : public OrderedKv {
   rocksdb::WriteOptions write_options_;
 };
 
-}  // namespace
-
-Result<std::unique_ptr<StateStore>> OpenRocksDbStateStore(const RocksDbOptions& o) {
-  if (o.path.empty()) return Status::InvalidArgument("state-dir: must not be empty");
+// The one place the RocksDB options of a state directory are decided.
+rocksdb::Options EngineOptions(const RocksDbOptions& o) {
   rocksdb::Options options;
   options.create_if_missing = !o.read_only;
   options.write_buffer_size = o.write_buffer_bytes;
@@ -91,7 +91,34 @@ Result<std::unique_ptr<StateStore>> OpenRocksDbStateStore(const RocksDbOptions& 
   table.block_cache = rocksdb::NewLRUCache(o.block_cache_bytes);
   table.filter_policy.reset(rocksdb::NewBloomFilterPolicy(10));
   options.table_factory.reset(rocksdb::NewBlockBasedTableFactory(table));
+  return options;
+}
 
+}  // namespace
+
+Status CompactRocksDbState(const RocksDbOptions& o) {
+  if (o.path.empty()) return Status::InvalidArgument("state-dir: must not be empty");
+  // RocksDB would create the directory before failing; a compaction must not.
+  std::error_code ec;
+  if (!std::filesystem::is_directory(o.path, ec)) {
+    return Status::NotFound("state directory " + o.path + " does not exist");
+  }
+  rocksdb::Options options = EngineOptions(o);
+  options.create_if_missing = false;
+  rocksdb::DB* raw = nullptr;
+  rocksdb::Status s = rocksdb::DB::Open(options, o.path, &raw);
+  if (!s.ok()) return Wrap(s, "opening state directory " + o.path);
+  std::unique_ptr<rocksdb::DB> db(raw);
+  rocksdb::CompactRangeOptions cro;
+  cro.bottommost_level_compaction = rocksdb::BottommostLevelCompaction::kForce;
+  s = db->CompactRange(cro, nullptr, nullptr);
+  if (!s.ok()) return Wrap(s, "compacting state directory " + o.path);
+  return Wrap(db->Close(), "closing state directory " + o.path);
+}
+
+Result<std::unique_ptr<StateStore>> OpenRocksDbStateStore(const RocksDbOptions& o) {
+  if (o.path.empty()) return Status::InvalidArgument("state-dir: must not be empty");
+  const rocksdb::Options options = EngineOptions(o);
   rocksdb::DB* raw = nullptr;
   rocksdb::Status s = o.read_only ? rocksdb::DB::OpenForReadOnly(options, o.path, &raw)
                                   : rocksdb::DB::Open(options, o.path, &raw);

@@ -1,6 +1,8 @@
 // The same contract checked on both stores: RocksDB and its in-memory twin.
 #include <catch2/catch.hpp>
 
+#include <filesystem>
+
 #include "storage/state_store.h"
 #include "support.h"
 
@@ -129,8 +131,11 @@ TEST_CASE("RocksDB state store contract and it persists across reopen") {
     REQUIRE(store.ok());
     CheckContract(**store);
   }
+  // A full offline compaction keeps everything.
+  REQUIRE(CompactRocksDbState({dir / "db"}).ok());
   auto again = OpenRocksDbStateStore({dir / "db"});
   REQUIRE(again.ok());
+  CHECK(EntityAt(**again, 3, "emp-1") == std::optional<std::string>("state-1"));
   auto p3 = (*again)->LoadPartition(3);
   REQUIRE(p3.ok());
   CHECK(p3->next_offset == 150);
@@ -149,4 +154,13 @@ TEST_CASE("opening a directory without Kinerja state read-only fails with a clea
   auto st = OpenRocksDbStateStore(ro);
   REQUIRE_FALSE(st.ok());
   CHECK(st.status().message().find(dir / "missing") != std::string::npos);
+}
+
+TEST_CASE("compacting a directory without state fails naming it and creates nothing") {
+  testing::TempDir dir;
+  const std::string path = dir / "missing";
+  Status st = CompactRocksDbState({path});
+  REQUIRE_FALSE(st.ok());
+  CHECK(st.message().find(path) != std::string::npos);
+  CHECK_FALSE(std::filesystem::exists(path));
 }

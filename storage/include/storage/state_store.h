@@ -79,5 +79,8 @@ struct RocksDbOptions {
   size_t write_buffer_bytes = 128ull << 20;
 };
 Result<std::unique_ptr<StateStore>> OpenRocksDbStateStore(const RocksDbOptions& options);
+// Compacts a closed state directory fully, into its bottom level (offline maintenance; the
+// state-size benchmark uses it so every measured round starts from the same settled tree).
+Status CompactRocksDbState(const RocksDbOptions& options);
 
 }  // namespace kinerja::storage
