@@ -273,10 +273,10 @@ per_label_line() {
 
 # The gauges of the KPI catalogue (../shared/spec/kpis.md) the demo expects to see.
 KPI_FAMILIES=(kinerja_employees kinerja_employees_without_master_data kinerja_skp_employees
-  kinerja_skp_achievement_sum kinerja_skp_targets_met_employees kinerja_realisasi_reporting_employees
+  kinerja_skp_achievement kinerja_skp_targets_met_employees kinerja_realisasi_reporting_employees
   kinerja_realisasi_reports kinerja_realisasi_reports_with_evidence kinerja_feedback_employees
-  kinerja_feedback_given kinerja_predikat_employees kinerja_training_jp_sum kinerja_training_employees
-  kinerja_activity_minutes kinerja_admin_heavy_employees kinerja_talent_box_employees)
+  kinerja_feedback_given kinerja_predikat_employees kinerja_training_jp kinerja_training_employees
+  kinerja_activity_seconds kinerja_admin_heavy_employees kinerja_talent_box_employees)
 
 # One value of a PromQL query (empty when none).
 prom_value() { prom_rows "$1" | cut -f2 | head -n 1; }
@@ -289,15 +289,15 @@ kpi_overview() {
   local year month rmonth pmonth present missing=() f avg
   # Newest label of a family (month and year labels sort as text).
   newest() { prom_rows "count by ($2) ({__name__=~\"$1\"})" "$2" | cut -f1 | grep -E "$3" | sort | tail -n 1; }
-  year=$(newest 'kinerja_(skp_employees|training_jp_sum)' year '^[0-9]{4}$')
-  month=$(newest 'kinerja_(activity_minutes|feedback_given)' month '.')
+  year=$(newest 'kinerja_(skp_employees|training_jp)' year '^[0-9]{4}$')
+  month=$(newest 'kinerja_(activity_seconds|feedback_given)' month '.')
   # Realisasi and periodic ratings come early the next month: show their own newest month.
   rmonth=$(newest kinerja_realisasi_reports month '.')
   pmonth=$(newest kinerja_predikat_employees period '-')
   year=${year:-none} month=${month:-none} rmonth=${rmonth:-none} pmonth=${pmonth:-none}
   present=$(prom_rows 'count by (__name__) ({__name__=~"kinerja_.+"})' __name__ | cut -f1)
   for f in "${KPI_FAMILIES[@]}"; do grep -qx "$f" <<<"$present" || missing+=("$f"); done
-  avg=$(prom_value "sum(kinerja_skp_achievement_sum{year=\"$year\"}) / sum(kinerja_skp_employees{year=\"$year\"})")
+  avg=$(prom_value "sum(kinerja_skp_achievement{year=\"$year\"}) / sum(kinerja_skp_employees{year=\"$year\"})")
   cat <<OVERVIEW
  Every KPI, all agencies summed (newest in the data: year $year, month $month):
    employees                  $(int_fmt "$(prom_value 'sum(kinerja_employees)')")   without master data: $(int_fmt "$(prom_value 'sum(kinerja_employees_without_master_data)')")
@@ -306,8 +306,8 @@ kpi_overview() {
    feedback $month             employees $(int_fmt "$(prom_value "sum(kinerja_feedback_employees{month=\"$month\"})")")   given $(int_fmt "$(prom_value "sum(kinerja_feedback_given{month=\"$month\"})")")
    predikat $pmonth             $(by_label "sum by (predikat) (kinerja_predikat_employees{period=\"$pmonth\"})" predikat)
    predikat $year (annual)    $(by_label "sum by (predikat) (kinerja_predikat_employees{period=\"$year\"})" predikat)
-   training $year              JP $(int_fmt "$(prom_value "sum(kinerja_training_jp_sum{year=\"$year\"})")")   bands: $(by_label "sum by (jp_band) (kinerja_training_employees{year=\"$year\"})" jp_band)
-   activity $month             $(by_label "sum by (category) (kinerja_activity_minutes{month=\"$month\"})" category) minutes   admin-heavy employees $(int_fmt "$(prom_value "sum(kinerja_admin_heavy_employees{month=\"$month\"})")")
+   training $year              JP $(int_fmt "$(prom_value "sum(kinerja_training_jp{year=\"$year\"})")")   bands: $(by_label "sum by (jp_band) (kinerja_training_employees{year=\"$year\"})" jp_band)
+   activity $month             $(by_label "sum by (category) (kinerja_activity_seconds{month=\"$month\"}) / 3600" category) hours   admin-heavy employees $(int_fmt "$(prom_value "sum(kinerja_admin_heavy_employees{month=\"$month\"})")")
    talent boxes $year          $(by_label "sum by (box) (kinerja_talent_box_employees{year=\"$year\"})" box)
    KPI families present       $(( ${#KPI_FAMILIES[@]} - ${#missing[@]} ))/${#KPI_FAMILIES[@]}${missing[*]:+   not yet (they come later in the simulated year): ${missing[*]}}
 OVERVIEW
@@ -344,7 +344,7 @@ rate_settled() {
 wait_until 30 "20 s of samples in Prometheus" rate_settled 2>/dev/null || true
 
 EMPLOYEES_Q='sum by (agency) (kinerja_employees)'
-JP_Q='sum by (agency) (kinerja_training_jp_sum)'
+JP_Q='sum by (agency) (kinerja_training_jp)'
 RATE_Q='sum(rate(kinerja_events_total{outcome="applied"}[1m]))'
 # The counters sit at 0 until the simulator's first events, so for the first minute the 1m rate
 # averages in that idle start; the banner shows the last 15 s as well.
@@ -354,8 +354,8 @@ DUP_Q='sum(kinerja_events_total{outcome="duplicate"})'
 LAG_Q='sum(kinerja_consumer_lag_messages)'
 
 employees_line=$(prom_rows "$EMPLOYEES_Q" agency | per_label_line)
-jp_year=$(prom_rows 'count by (year) (kinerja_training_jp_sum)' year | sort | tail -n 1 | cut -f1)
-jp_line=$(prom_rows "sum by (agency) (kinerja_training_jp_sum{year=\"${jp_year:-none}\"})" agency | per_label_line)
+jp_year=$(prom_rows 'count by (year) (kinerja_training_jp)' year | sort | tail -n 1 | cut -f1)
+jp_line=$(prom_rows "sum by (agency) (kinerja_training_jp{year=\"${jp_year:-none}\"})" agency | per_label_line)
 rate_now=$(prom_rows "$RATE_Q" | cut -f2)
 rate15_now=$(prom_rows "$RATE15_Q" | cut -f2)
 dead_now=$(prom_rows "$DLQ_Q" | cut -f2)

@@ -20,7 +20,7 @@ struct Help {
   std::string_view help;
 };
 constexpr Help kHelp[] = {
-    {"kinerja_activity_minutes", "Minutes of daily activity logged by the agency's active employees, by month and category."},
+    {"kinerja_activity_seconds", "Time of daily activity logged by the agency's active employees, by month and category, in seconds (minutes x 60)."},
     {"kinerja_admin_heavy_employees", "Active employees whose administrative minutes are more than half of their minutes logged in the month."},
     {"kinerja_employees", "Active employees of the agency (latest master data)."},
     {"kinerja_employees_without_master_data", "Employees with state but no employee.upserted yet; they count in no agency KPI."},
@@ -30,12 +30,12 @@ constexpr Help kHelp[] = {
     {"kinerja_realisasi_reporting_employees", "Active employees with an SKP for the month's year and at least one realisasi for the month."},
     {"kinerja_realisasi_reports", "(employee, indicator) pairs with a realisasi for the month."},
     {"kinerja_realisasi_reports_with_evidence", "Realisasi (employee, indicator) pairs of the month with at least one evidence for the same indicator and month."},
-    {"kinerja_skp_achievement_sum", "Sum of the SKP achievements of the agency's employees with an SKP for the year; divide by kinerja_skp_employees for the average."},
+    {"kinerja_skp_achievement", "Sum of the SKP achievements of the agency's employees with an SKP for the year; divide by kinerja_skp_employees for the average."},
     {"kinerja_skp_employees", "Active employees with an SKP for the year."},
     {"kinerja_skp_targets_met_employees", "Active employees whose every SKP indicator of the year is at or above target."},
     {"kinerja_talent_box_employees", "Active employees per 9-box talent box (annual rating hasil x potential) for the year."},
     {"kinerja_training_employees", "Active employees by yearly competency-development band (JP = minutes / 45; obligation 20 JP)."},
-    {"kinerja_training_jp_sum", "Training minutes of the agency's active employees in the year, divided by 45 (JP)."},
+    {"kinerja_training_jp", "Training minutes of the agency's active employees in the year, divided by 45 (JP)."},
 };
 
 std::string_view HelpOf(std::string_view name) {
@@ -87,7 +87,7 @@ std::vector<Series> RenderKpis(const processors::KpiTable& counters, MonthIndex 
         out.push_back({"kinerja_employees_without_master_data", {}, static_cast<double>(v)});
         break;
       case Kpi::kTrainingMinutes:
-        out.push_back({"kinerja_training_jp_sum",
+        out.push_back({"kinerja_training_jp",
                        {{"agency", k.agency}, {"year", std::to_string(k.period)}},
                        static_cast<double>(v) / 45.0});
         break;
@@ -96,11 +96,12 @@ std::vector<Series> RenderKpis(const processors::KpiTable& counters, MonthIndex 
         break;
       case Kpi::kActivityMinutes:
         if (!in_window(k.period)) break;
-        out.push_back({"kinerja_activity_minutes",
+        // Counted in minutes, exported in the Prometheus base unit.
+        out.push_back({"kinerja_activity_seconds",
                        {{"agency", k.agency},
                         {"month", FormatMonth(k.period)},
                         {"category", std::string(ActivityCategoryName(static_cast<ActivityCategory>(k.sub)))}},
-                       static_cast<double>(v)});
+                       static_cast<double>(v) * 60});
         break;
       case Kpi::kAdminHeavy: month_series("kinerja_admin_heavy_employees", k, v); break;
       case Kpi::kSkpEmployees: year_series("kinerja_skp_employees", k, v); break;
@@ -127,7 +128,7 @@ std::vector<Series> RenderKpis(const processors::KpiTable& counters, MonthIndex 
   for (const auto& [agency_year, limbs] : achievement) {
     const double sum = processors::AchievementFromLimbs(limbs);
     if (sum == 0) continue;
-    out.push_back({"kinerja_skp_achievement_sum",
+    out.push_back({"kinerja_skp_achievement",
                    {{"agency", agency_year.first}, {"year", std::to_string(agency_year.second)}},
                    sum});
   }

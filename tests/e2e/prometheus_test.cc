@@ -84,12 +84,12 @@ TEST_CASE("live KPIs reach a real Prometheus server") {
   // Prometheus scrapes every second; its first scrape can take several seconds.
   const auto deadline = std::chrono::seconds(90);
   CHECK(WaitFor([&] { return prom.Query("kinerja_employees{agency=\"A1\"}") == 2.0; }, deadline));
-  CHECK(WaitFor([&] { return prom.Query("kinerja_training_jp_sum{agency=\"A1\",year=\"2026\"}") == 20.0; }, deadline));
+  CHECK(WaitFor([&] { return prom.Query("kinerja_training_jp{agency=\"A1\",year=\"2026\"}") == 20.0; }, deadline));
   CHECK(WaitFor([&] {
     return prom.Query("kinerja_training_employees{agency=\"A1\",year=\"2026\",jp_band=\"0\"}") == 1.0;
   }, deadline));
   CHECK(WaitFor([&] {
-    return prom.Query("kinerja_activity_minutes{agency=\"A1\",month=\"2026-03\",category=\"administrative\"}") == 45.0;
+    return prom.Query("kinerja_activity_seconds{agency=\"A1\",month=\"2026-03\",category=\"administrative\"}") == 45.0 * 60;
   }, deadline));
   // Worked out by hand: n1 has an SKP with one indicator (target 10) and realisasi 5 in March:
   // achievement 0.5, target not met; one report, with evidence; one feedback in March; the
@@ -97,7 +97,7 @@ TEST_CASE("live KPIs reach a real Prometheus server") {
   // potential tinggi and hasil sesuai the talent box is 8.
   const std::vector<std::pair<std::string, double>> expected = {
       {"kinerja_skp_employees{agency=\"A1\",year=\"2026\"}", 1},
-      {"kinerja_skp_achievement_sum{agency=\"A1\",year=\"2026\"}", 0.5},
+      {"kinerja_skp_achievement{agency=\"A1\",year=\"2026\"}", 0.5},
       {"kinerja_realisasi_reporting_employees{agency=\"A1\",month=\"2026-03\"}", 1},
       {"kinerja_realisasi_reports{agency=\"A1\",month=\"2026-03\"}", 1},
       {"kinerja_realisasi_reports_with_evidence{agency=\"A1\",month=\"2026-03\"}", 1},

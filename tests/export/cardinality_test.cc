@@ -115,11 +115,11 @@ TEST_CASE(
     }
   }
   // Per agency, with the window 2025-12 .. 2026-12 (13 months) and years 2025, 2026:
-  //   employees 1; skp_employees, skp_achievement_sum, skp_targets_met_employees 2 each;
+  //   employees 1; skp_employees, skp_achievement, skp_targets_met_employees 2 each;
   //   realisasi_reporting_employees, realisasi_reports, realisasi_reports_with_evidence,
   //   feedback_employees, feedback_given, admin_heavy_employees 13 each;
-  //   activity_minutes 13 x 2 categories = 26; predikat 2 years x 5 + 13 months x 5 = 75;
-  //   training_jp_sum 2; training_employees 2 x 4 bands = 8; talent_box 2 x 9 = 18.
+  //   activity_seconds 13 x 2 categories = 26; predikat 2 years x 5 + 13 months x 5 = 75;
+  //   training_jp 2; training_employees 2 x 4 bands = 8; talent_box 2 x 9 = 18.
   //   1 + 3*2 + 6*13 + 26 + 75 + 2 + 8 + 18 = 214 per agency; 214 x 602 = 128,828; plus the one
   //   kinerja_employees_without_master_data = 128,829.
   const size_t a = kAgencies;
@@ -129,7 +129,7 @@ TEST_CASE(
     return out;
   };
   const std::map<std::string, size_t> expected = {
-      {"kinerja_activity_minutes", 26 * a},
+      {"kinerja_activity_seconds", 26 * a},
       {"kinerja_admin_heavy_employees", 13 * a},
       {"kinerja_employees", a},
       {"kinerja_employees_without_master_data", 1},
@@ -139,12 +139,12 @@ TEST_CASE(
       {"kinerja_realisasi_reporting_employees", 13 * a},
       {"kinerja_realisasi_reports", 13 * a},
       {"kinerja_realisasi_reports_with_evidence", 13 * a},
-      {"kinerja_skp_achievement_sum", 2 * a},
+      {"kinerja_skp_achievement", 2 * a},
       {"kinerja_skp_employees", 2 * a},
       {"kinerja_skp_targets_met_employees", 2 * a},
       {"kinerja_talent_box_employees", 18 * a},
       {"kinerja_training_employees", 8 * a},
-      {"kinerja_training_jp_sum", 2 * a},
+      {"kinerja_training_jp", 2 * a},
   };
   CHECK(text(per_name) == text(expected));
   CHECK(months.size() == 13);

@@ -27,7 +27,7 @@ TEST_CASE("JP bands: all four for a year with training adding up to the agency's
   t.Add({Kpi::kTrainingBand, 1, 2026, "A1"}, 2);
   t.Add({Kpi::kTrainingBand, 3, 2026, "A1"}, 1);
   auto s = RenderKpis(t, kNoMonth, {});
-  const Series* jp = Find(s, "kinerja_training_jp_sum", {{"agency", "A1"}, {"year", "2026"}});
+  const Series* jp = Find(s, "kinerja_training_jp", {{"agency", "A1"}, {"year", "2026"}});
   REQUIRE(jp);
   CHECK(jp->value == Approx(30.0));
   auto band = [&](const char* b) {
@@ -70,14 +70,14 @@ TEST_CASE("series are sorted by name then labels and the JSON has the documented
   auto s = RenderKpis(t, ToMonthIndex(2026, 3), {});
   std::vector<std::string> names;
   for (const auto& x : s) names.push_back(x.name + (x.labels.empty() ? "" : ":" + x.labels[0].second));
-  CHECK(names == std::vector<std::string>{"kinerja_activity_minutes:A", "kinerja_employees:A",
+  CHECK(names == std::vector<std::string>{"kinerja_activity_seconds:A", "kinerja_employees:A",
                                           "kinerja_employees:B", "kinerja_employees_without_master_data"});
   auto doc = nlohmann::json::parse(KpisToJson(s));
   REQUIRE(doc["kpis"].size() == 4);
-  CHECK(doc["kpis"][0]["name"] == "kinerja_activity_minutes");
+  CHECK(doc["kpis"][0]["name"] == "kinerja_activity_seconds");
   CHECK(doc["kpis"][0]["labels"] ==
         nlohmann::json({{"agency", "A"}, {"month", "2026-03"}, {"category", "substantive"}}));
-  CHECK(doc["kpis"][0]["value"] == 5);
+  CHECK(doc["kpis"][0]["value"] == 5 * 60);  // minutes, exported in seconds
   CHECK(doc["kpis"][3]["labels"] == nlohmann::json::object());
   CHECK(doc["kpis"][3]["value"] == 4);
 }

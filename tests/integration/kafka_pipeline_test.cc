@@ -64,9 +64,9 @@ json Kpi(const std::string& name, json labels, double value) {
 json ExpectedScenarioKpis() {
   // Sorted by name, then labels (in catalogue label order).
   return json{{"kpis", json::array({
-      Kpi("kinerja_activity_minutes", {{"agency", "A1"}, {"month", "2026-03"}, {"category", "administrative"}}, 220),
-      Kpi("kinerja_activity_minutes", {{"agency", "A1"}, {"month", "2026-03"}, {"category", "substantive"}}, 260),
-      Kpi("kinerja_activity_minutes", {{"agency", "A2"}, {"month", "2026-04"}, {"category", "administrative"}}, 30),
+      Kpi("kinerja_activity_seconds", {{"agency", "A1"}, {"month", "2026-03"}, {"category", "administrative"}}, 220 * 60),
+      Kpi("kinerja_activity_seconds", {{"agency", "A1"}, {"month", "2026-03"}, {"category", "substantive"}}, 260 * 60),
+      Kpi("kinerja_activity_seconds", {{"agency", "A2"}, {"month", "2026-04"}, {"category", "administrative"}}, 30 * 60),
       Kpi("kinerja_admin_heavy_employees", {{"agency", "A1"}, {"month", "2026-03"}}, 1),
       Kpi("kinerja_admin_heavy_employees", {{"agency", "A2"}, {"month", "2026-04"}}, 1),
       Kpi("kinerja_employees", {{"agency", "A1"}}, 2),
@@ -80,8 +80,8 @@ json ExpectedScenarioKpis() {
       Kpi("kinerja_training_employees", {{"agency", "A2"}, {"year", "2026"}, {"jp_band", "10to20"}}, 0),
       Kpi("kinerja_training_employees", {{"agency", "A2"}, {"year", "2026"}, {"jp_band", "ge20"}}, 0),
       Kpi("kinerja_training_employees", {{"agency", "A2"}, {"year", "2026"}, {"jp_band", "lt10"}}, 1),
-      Kpi("kinerja_training_jp_sum", {{"agency", "A1"}, {"year", "2026"}}, 30),  // (450 + 900) / 45
-      Kpi("kinerja_training_jp_sum", {{"agency", "A2"}, {"year", "2026"}}, 100.0 / 45),
+      Kpi("kinerja_training_jp", {{"agency", "A1"}, {"year", "2026"}}, 30),  // (450 + 900) / 45
+      Kpi("kinerja_training_jp", {{"agency", "A2"}, {"year", "2026"}}, 100.0 / 45),
   })}};
 }
 

@@ -84,12 +84,12 @@ TEST_CASE("publish --no-validate sends an invalid line and the pipeline dead-let
   CHECK(dead[0].headers.at("kinerja.source.topic") == t.events);
   // The valid events around it were applied, the invalid one was not: 30 + 45 minutes.
   const auto kpis = ReadKpis(dir / "state");
-  double minutes = -1;
+  double seconds = -1;
   for (const auto& k : kpis["kpis"]) {
-    if (k["name"] == "kinerja_activity_minutes" && k["labels"]["agency"] == "A1" &&
+    if (k["name"] == "kinerja_activity_seconds" && k["labels"]["agency"] == "A1" &&
         k["labels"]["month"] == "2026-03" && k["labels"]["category"] == "substantive") {
-      minutes = k["value"].get<double>();
+      seconds = k["value"].get<double>();
     }
   }
-  CHECK(minutes == 75);
+  CHECK(seconds == 75 * 60);
 }

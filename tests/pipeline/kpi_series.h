@@ -53,7 +53,7 @@ inline SeriesMap RenderedKpis(const pipeline::Pipeline& pipe, int window_months 
 
 // kpis.md, "Rounding": agency sums of fractions may differ by at most 1e-6 relative.
 inline bool IsFractionSum(const std::string& name) {
-  return name == "kinerja_skp_achievement_sum" || name == "kinerja_training_jp_sum";
+  return name == "kinerja_skp_achievement" || name == "kinerja_training_jp";
 }
 
 inline bool SameValue(const std::string& name, double actual, double expected) {

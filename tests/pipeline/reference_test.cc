@@ -225,7 +225,7 @@ SeriesMap Reference(const std::vector<RefEvent>& events, int window_months = 13)
       }
       achievement /= static_cast<double>(indicators.size());
       add("kinerja_skp_employees", {{"agency", a}, {"year", y}}, 1);
-      add("kinerja_skp_achievement_sum", {{"agency", a}, {"year", y}}, achievement);
+      add("kinerja_skp_achievement", {{"agency", a}, {"year", y}}, achievement);
       if (met) add("kinerja_skp_targets_met_employees", {{"agency", a}, {"year", y}}, 1);
     }
     std::set<std::string> reported_months;
@@ -260,12 +260,13 @@ SeriesMap Reference(const std::vector<RefEvent>& events, int window_months = 13)
       bands[{a, year}][minutes < 450 ? "lt10" : minutes < 900 ? "10to20" : "ge20"]++;
     }
     for (const auto& [month, act] : p.activity) {
-      add("kinerja_activity_minutes",
+      // Exported in seconds (the Prometheus base unit): minutes x 60.
+      add("kinerja_activity_seconds",
           {{"agency", a}, {"month", month}, {"category", "administrative"}},
-          static_cast<double>(act.first));
-      add("kinerja_activity_minutes",
+          static_cast<double>(act.first) * 60);
+      add("kinerja_activity_seconds",
           {{"agency", a}, {"month", month}, {"category", "substantive"}},
-          static_cast<double>(act.second));
+          static_cast<double>(act.second) * 60);
       if (2 * act.first > act.first + act.second)
         add("kinerja_admin_heavy_employees", {{"agency", a}, {"month", month}}, 1);
     }
@@ -281,7 +282,7 @@ SeriesMap Reference(const std::vector<RefEvent>& events, int window_months = 13)
   }
   for (const auto& [a, n] : employees) add("kinerja_employees", {{"agency", a}}, n);
   for (const auto& [ay, minutes] : training_minutes) {
-    add("kinerja_training_jp_sum", {{"agency", ay.first}, {"year", std::to_string(ay.second)}},
+    add("kinerja_training_jp", {{"agency", ay.first}, {"year", std::to_string(ay.second)}},
         static_cast<double>(minutes) / 45.0);
   }
 
@@ -638,14 +639,14 @@ TEST_CASE("pipeline equals the reference model on random streams of all nine typ
   }
   // The streams exercise every gauge of kpis.md.
   CHECK(names_seen == std::set<std::string>{
-                          "kinerja_activity_minutes", "kinerja_admin_heavy_employees",
+                          "kinerja_activity_seconds", "kinerja_admin_heavy_employees",
                           "kinerja_employees", "kinerja_employees_without_master_data",
                           "kinerja_feedback_employees", "kinerja_feedback_given",
                           "kinerja_predikat_employees", "kinerja_realisasi_reporting_employees",
                           "kinerja_realisasi_reports", "kinerja_realisasi_reports_with_evidence",
-                          "kinerja_skp_achievement_sum", "kinerja_skp_employees",
+                          "kinerja_skp_achievement", "kinerja_skp_employees",
                           "kinerja_skp_targets_met_employees", "kinerja_talent_box_employees",
-                          "kinerja_training_employees", "kinerja_training_jp_sum"});
+                          "kinerja_training_employees", "kinerja_training_jp"});
   CHECK(series_checked > 30 * 50);
 }
 

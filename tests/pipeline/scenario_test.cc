@@ -159,7 +159,7 @@ Expected ProfileSeries(const std::string& a) {
   e.Set("kinerja_employees", {{"agency", a}}, 1);
   e.Set("kinerja_skp_employees", {{"agency", a}, {"year", "2026"}}, 1);
   // R_I1 = 10 >= 10 -> 1; R_I2 = 2 -> 2/5 = 0.4; (1 + 0.4) / 2 = 0.7; not every target met.
-  e.Set("kinerja_skp_achievement_sum", {{"agency", a}, {"year", "2026"}}, 0.7);
+  e.Set("kinerja_skp_achievement", {{"agency", a}, {"year", "2026"}}, 0.7);
   e.Set("kinerja_realisasi_reports", {{"agency", a}, {"month", "2026-02"}}, 1);
   e.Set("kinerja_realisasi_reports", {{"agency", a}, {"month", "2026-03"}}, 1);
   e.Set("kinerja_realisasi_reporting_employees", {{"agency", a}, {"month", "2026-02"}}, 1);
@@ -174,15 +174,15 @@ Expected ProfileSeries(const std::string& a) {
   // potential menengah x hasil sesuai -> box 5.
   e.Set("kinerja_talent_box_employees", {{"agency", a}, {"year", "2026"}, {"box", "5"}}, 1);
   // 900 min / 45 = 20 JP -> ge20.
-  e.Set("kinerja_training_jp_sum", {{"agency", a}, {"year", "2026"}}, 20);
+  e.Set("kinerja_training_jp", {{"agency", a}, {"year", "2026"}}, 20);
   e.Set("kinerja_training_employees", {{"agency", a}, {"year", "2026"}, {"jp_band", "0"}}, 0);
   e.Set("kinerja_training_employees", {{"agency", a}, {"year", "2026"}, {"jp_band", "lt10"}}, 0);
   e.Set("kinerja_training_employees", {{"agency", a}, {"year", "2026"}, {"jp_band", "10to20"}}, 0);
   e.Set("kinerja_training_employees", {{"agency", a}, {"year", "2026"}, {"jp_band", "ge20"}}, 1);
-  e.Set("kinerja_activity_minutes",
-        {{"agency", a}, {"month", "2026-03"}, {"category", "administrative"}}, 100);
-  e.Set("kinerja_activity_minutes",
-        {{"agency", a}, {"month", "2026-03"}, {"category", "substantive"}}, 20);
+  e.Set("kinerja_activity_seconds",
+        {{"agency", a}, {"month", "2026-03"}, {"category", "administrative"}}, 100 * 60);
+  e.Set("kinerja_activity_seconds",
+        {{"agency", a}, {"month", "2026-03"}, {"category", "substantive"}}, 20 * 60);
   // 100 > 120 / 2.
   e.Set("kinerja_admin_heavy_employees", {{"agency", a}, {"month", "2026-03"}}, 1);
   e.Set("kinerja_employees_without_master_data", {}, 0);
@@ -203,29 +203,29 @@ TEST_CASE("an SKP revision replaces the previous SKP of the year") {
   k.Send(kN1, Ev::Realisasi("r3", kN1, "2026-01", "I2", 2));
   // R_I1 = 6 + 4 = 10 -> 1; R_I2 = 2 -> 2/4 = 0.5; achievement (1 + 0.5) / 2 = 0.75; I2 short.
   CHECK(k.At("kinerja_skp_employees", AY("A1", "2026")) == 1);
-  CHECK(k.At("kinerja_skp_achievement_sum", AY("A1", "2026")) == Approx(0.75).epsilon(1e-6));
+  CHECK(k.At("kinerja_skp_achievement", AY("A1", "2026")) == Approx(0.75).epsilon(1e-6));
   CHECK(k.At("kinerja_skp_targets_met_employees", AY("A1", "2026")) == -1);
 
   // Revision: I1 target 20, I3 target 1 (I2 leaves the SKP). R_I1 = 10 -> 0.5; R_I3 = 0 -> 0;
   // achievement (0.5 + 0) / 2 = 0.25. Still one employee with an SKP.
   k.Send(kN1, Ev::Skp("s2", kN1, 2026, {{"I1", 20}, {"I3", 1}}));
   CHECK(k.At("kinerja_skp_employees", AY("A1", "2026")) == 1);
-  CHECK(k.At("kinerja_skp_achievement_sum", AY("A1", "2026")) == Approx(0.25).epsilon(1e-6));
+  CHECK(k.At("kinerja_skp_achievement", AY("A1", "2026")) == Approx(0.25).epsilon(1e-6));
   CHECK(k.At("kinerja_skp_targets_met_employees", AY("A1", "2026")) == -1);
 
   // Revision: I1 target 5, I2 target 2. R_I1 = 10 >= 5 -> 1; R_I2 = 2 >= 2 -> 1; achievement 1,
   // every target met.
   k.Send(kN1, Ev::Skp("s3", kN1, 2026, {{"I1", 5}, {"I2", 2, "tambahan"}}));
   CHECK(k.At("kinerja_skp_employees", AY("A1", "2026")) == 1);
-  CHECK(k.At("kinerja_skp_achievement_sum", AY("A1", "2026")) == Approx(1.0).epsilon(1e-6));
+  CHECK(k.At("kinerja_skp_achievement", AY("A1", "2026")) == Approx(1.0).epsilon(1e-6));
   CHECK(k.At("kinerja_skp_targets_met_employees", AY("A1", "2026")) == 1);
 
   // An SKP for 2025 is another year: 2026 is untouched. No realisasi in 2025: achievement 0, so
   // the sum series (non-zero only) is absent while the employee counts.
   k.Send(kN1, Ev::Skp("s4", kN1, 2025, {{"I1", 1}}));
   CHECK(k.At("kinerja_skp_employees", AY("A1", "2025")) == 1);
-  CHECK(k.At("kinerja_skp_achievement_sum", AY("A1", "2025")) == -1);
-  CHECK(k.At("kinerja_skp_achievement_sum", AY("A1", "2026")) == Approx(1.0).epsilon(1e-6));
+  CHECK(k.At("kinerja_skp_achievement", AY("A1", "2025")) == -1);
+  CHECK(k.At("kinerja_skp_achievement", AY("A1", "2026")) == Approx(1.0).epsilon(1e-6));
   CHECK(k.At("kinerja_skp_targets_met_employees", AY("A1", "2026")) == 1);
   // Realisasi of an indicator that left the SKP still count as reports: I1 and I2 in January.
   CHECK(k.At("kinerja_realisasi_reports", AM("A1", "2026-01")) == 2);
@@ -243,7 +243,7 @@ TEST_CASE("a realisasi correction replaces the month and R sums the latest month
   k.Send(kN1, Ev::Realisasi("r6", kN1, "2026-03", "I9", 50));   // not in the SKP
   // R_I1 = 5 + 4 + 2 = 11 -> 11/12; R_I2 = 10 -> min(10/8, 1) = 1 (capped, not 1.25);
   // achievement (11/12 + 1) / 2 = 23/24 = 0.958333...
-  CHECK(k.At("kinerja_skp_achievement_sum", AY("A1", "2026")) == Approx(23.0 / 24.0).epsilon(1e-6));
+  CHECK(k.At("kinerja_skp_achievement", AY("A1", "2026")) == Approx(23.0 / 24.0).epsilon(1e-6));
   CHECK(k.At("kinerja_skp_targets_met_employees", AY("A1", "2026")) == -1);
   // Reports are (employee, indicator) pairs: January I1 + I2 = 2; February I1 = 1; March I1 + I9
   // = 2 (I9 counts as a report); December 2025 I1 = 1.
@@ -257,14 +257,14 @@ TEST_CASE("a realisasi correction replaces the month and R sums the latest month
 
   // Correction of February I1: 4 -> 6. R_I1 = 5 + 6 + 2 = 13 >= 12 -> 1; achievement 1; met.
   k.Send(kN1, Ev::Realisasi("r7", kN1, "2026-02", "I1", 6));
-  CHECK(k.At("kinerja_skp_achievement_sum", AY("A1", "2026")) == Approx(1.0).epsilon(1e-6));
+  CHECK(k.At("kinerja_skp_achievement", AY("A1", "2026")) == Approx(1.0).epsilon(1e-6));
   CHECK(k.At("kinerja_skp_targets_met_employees", AY("A1", "2026")) == 1);
   CHECK(k.At("kinerja_realisasi_reports", AM("A1", "2026-02")) == 1);  // replaced, not added
 
   // Correction of February I1 again: 6 -> 1. R_I1 = 5 + 1 + 2 = 8 -> 8/12 = 2/3;
   // achievement (2/3 + 1) / 2 = 5/6 = 0.833333...; no longer met.
   k.Send(kN1, Ev::Realisasi("r8", kN1, "2026-02", "I1", 1));
-  CHECK(k.At("kinerja_skp_achievement_sum", AY("A1", "2026")) == Approx(5.0 / 6.0).epsilon(1e-6));
+  CHECK(k.At("kinerja_skp_achievement", AY("A1", "2026")) == Approx(5.0 / 6.0).epsilon(1e-6));
   CHECK(k.At("kinerja_skp_targets_met_employees", AY("A1", "2026")) == -1);
 
   // A correction to 0 is still a report.
@@ -295,7 +295,7 @@ TEST_CASE("targets are met exactly at the target with R summed afresh") {
   CHECK(k.At("kinerja_skp_employees", AY("A1", "2026")) == 3);
   CHECK(k.At("kinerja_skp_targets_met_employees", AY("A1", "2026")) == 2);
   // 1 + 1 + 0.95 = 2.95.
-  CHECK(k.At("kinerja_skp_achievement_sum", AY("A1", "2026")) == Approx(2.95).epsilon(1e-6));
+  CHECK(k.At("kinerja_skp_achievement", AY("A1", "2026")) == Approx(2.95).epsilon(1e-6));
 }
 
 TEST_CASE("extreme but valid numbers keep each achievement between 0 and 1") {
@@ -307,11 +307,11 @@ TEST_CASE("extreme but valid numbers keep each achievement between 0 and 1") {
   k.Send(kN1, Ev::Realisasi("r1", kN1, "2026-01", "I1", 1.5e308));
   k.Send(kN1, Ev::Realisasi("r2", kN1, "2026-02", "I1", 1.5e308));
   // Achievement (1 + 0) / 2 = 0.5.
-  CHECK(k.At("kinerja_skp_achievement_sum", AY("A1", "2026")) == Approx(0.5).epsilon(1e-6));
+  CHECK(k.At("kinerja_skp_achievement", AY("A1", "2026")) == Approx(0.5).epsilon(1e-6));
   CHECK(k.At("kinerja_skp_targets_met_employees", AY("A1", "2026")) == -1);
   // Now I2 gets 1e-300 >= 5e-324: every target met, achievement 1.
   k.Send(kN1, Ev::Realisasi("r3", kN1, "2026-03", "I2", 1e-300));
-  CHECK(k.At("kinerja_skp_achievement_sum", AY("A1", "2026")) == Approx(1.0).epsilon(1e-6));
+  CHECK(k.At("kinerja_skp_achievement", AY("A1", "2026")) == Approx(1.0).epsilon(1e-6));
   CHECK(k.At("kinerja_skp_targets_met_employees", AY("A1", "2026")) == 1);
 }
 
@@ -323,13 +323,13 @@ TEST_CASE("the achievement sum stays within 1e-6 relative even for tiny achievem
   k.Send(kN1, Ev::Skp("s1", kN1, 2026, {{"I1", 1.5e13}}));
   k.Send(kN1, Ev::Realisasi("r1", kN1, "2026-01", "I1", 1));
   // Shown as the ratio rendered / exact, which must be 1 within 1e-6.
-  CHECK(k.At("kinerja_skp_achievement_sum", AY("A1", "2026")) * 1.5e13 ==
+  CHECK(k.At("kinerja_skp_achievement", AY("A1", "2026")) * 1.5e13 ==
         Approx(1.0).epsilon(1e-6));
   // 1 of a target of 1e19: achievement 1e-19, not zero, so the sum series is present.
   k.Send(kN2, Ev::Upsert("u2", kN2, "A2"));
   k.Send(kN2, Ev::Skp("s2", kN2, 2026, {{"I1", 1e19}}));
   k.Send(kN2, Ev::Realisasi("r2", kN2, "2026-01", "I1", 1));
-  const double tiny = k.At("kinerja_skp_achievement_sum", AY("A2", "2026"));
+  const double tiny = k.At("kinerja_skp_achievement", AY("A2", "2026"));
   CHECK(tiny > 0);
   CHECK(tiny * 1e19 == Approx(1.0).epsilon(1e-6));
 }
@@ -603,13 +603,13 @@ TEST_CASE("JP bands are decided on whole minutes at 450 and 900 and replacements
   };
   // 2026: 449 + 450 + 899 + 900 = 2698 min / 45 = 59.9555... JP. Bands: 0 = N5, N6 = 2;
   // lt10 = N1; 10to20 = N2, N3; ge20 = N4; 2 + 1 + 2 + 1 = 6 employees.
-  CHECK(k.At("kinerja_training_jp_sum", AY("A1", "2026")) == Approx(2698.0 / 45.0).epsilon(1e-6));
+  CHECK(k.At("kinerja_training_jp", AY("A1", "2026")) == Approx(2698.0 / 45.0).epsilon(1e-6));
   CHECK(k.At("kinerja_training_employees", band("2026", "0")) == 2);
   CHECK(k.At("kinerja_training_employees", band("2026", "lt10")) == 1);
   CHECK(k.At("kinerja_training_employees", band("2026", "10to20")) == 2);
   CHECK(k.At("kinerja_training_employees", band("2026", "ge20")) == 1);
   // 2025: 300 / 45 = 6.666... JP; N6 lt10, the other 5 band 0; empty bands shown as 0.
-  CHECK(k.At("kinerja_training_jp_sum", AY("A1", "2025")) == Approx(300.0 / 45.0).epsilon(1e-6));
+  CHECK(k.At("kinerja_training_jp", AY("A1", "2025")) == Approx(300.0 / 45.0).epsilon(1e-6));
   CHECK(k.At("kinerja_training_employees", band("2025", "0")) == 5);
   CHECK(k.At("kinerja_training_employees", band("2025", "lt10")) == 1);
   CHECK(k.At("kinerja_training_employees", band("2025", "10to20")) == 0);
@@ -617,17 +617,17 @@ TEST_CASE("JP bands are decided on whole minutes at 450 and 900 and replacements
   // A2 has no training record: no band series and no JP sum.
   CHECK(k.At("kinerja_training_employees",
              {{"agency", "A2"}, {"year", "2026"}, {"jp_band", "0"}}) == -1);
-  CHECK(k.At("kinerja_training_jp_sum", AY("A2", "2026")) == -1);
+  CHECK(k.At("kinerja_training_jp", AY("A2", "2026")) == -1);
   CHECK(k.CountSeries("kinerja_training_employees") == 8);
 
   // N4 corrects (C2, 2026-03-01) to 449: 450 + 449 = 899 -> 10to20; 2697 / 45 JP.
   k.Send(kN4, Ev::Training("t3", kN4, "C2", "2026-03-01", 449));
-  CHECK(k.At("kinerja_training_jp_sum", AY("A1", "2026")) == Approx(2697.0 / 45.0).epsilon(1e-6));
+  CHECK(k.At("kinerja_training_jp", AY("A1", "2026")) == Approx(2697.0 / 45.0).epsilon(1e-6));
   CHECK(k.At("kinerja_training_employees", band("2026", "10to20")) == 3);
   CHECK(k.At("kinerja_training_employees", band("2026", "ge20")) == 0);
   // The same course on another date is another record: N1 449 + 1 = 450 -> 10to20; 2698 / 45.
   k.Send(kN1, Ev::Training("t2", kN1, "C1", "2026-09-01", 1));
-  CHECK(k.At("kinerja_training_jp_sum", AY("A1", "2026")) == Approx(2698.0 / 45.0).epsilon(1e-6));
+  CHECK(k.At("kinerja_training_jp", AY("A1", "2026")) == Approx(2698.0 / 45.0).epsilon(1e-6));
   CHECK(k.At("kinerja_training_employees", band("2026", "lt10")) == 0);
   CHECK(k.At("kinerja_training_employees", band("2026", "10to20")) == 4);
   CHECK(k.At("kinerja_training_employees", band("2026", "0")) == 2);
@@ -646,19 +646,19 @@ TEST_CASE("admin-heavy means strictly more than half of the month's minutes admi
   k.Send(kN4, Ev::Activity("a2", kN4, "2026-02-05", 30, "substantive"));     // February: 0 of 30
   // March: administrative 60 + 61 + 30 = 151; substantive 60 + 60 + 45 = 165; heavy N2, N3 = 2.
   const Labels admin = {{"agency", "A1"}, {"month", "2026-03"}, {"category", "administrative"}};
-  CHECK(k.At("kinerja_activity_minutes", admin) == 151);
-  CHECK(k.At("kinerja_activity_minutes",
-             {{"agency", "A1"}, {"month", "2026-03"}, {"category", "substantive"}}) == 165);
+  CHECK(k.At("kinerja_activity_seconds", admin) == 151 * 60);
+  CHECK(k.At("kinerja_activity_seconds",
+             {{"agency", "A1"}, {"month", "2026-03"}, {"category", "substantive"}}) == 165 * 60);
   CHECK(k.At("kinerja_admin_heavy_employees", AM("A1", "2026-03")) == 2);
   // February: substantive 30 only; zero administrative minutes and no heavy employee: absent.
-  CHECK(k.At("kinerja_activity_minutes",
-             {{"agency", "A1"}, {"month", "2026-02"}, {"category", "substantive"}}) == 30);
-  CHECK(k.At("kinerja_activity_minutes",
+  CHECK(k.At("kinerja_activity_seconds",
+             {{"agency", "A1"}, {"month", "2026-02"}, {"category", "substantive"}}) == 30 * 60);
+  CHECK(k.At("kinerja_activity_seconds",
              {{"agency", "A1"}, {"month", "2026-02"}, {"category", "administrative"}}) == -1);
   CHECK(k.At("kinerja_admin_heavy_employees", AM("A1", "2026-02")) == -1);
   // Activity is additive: one more administrative minute makes N1 61 of 121: heavy.
   k.Send(kN1, Ev::Activity("a3", kN1, "2026-03-04", 1, "administrative"));
-  CHECK(k.At("kinerja_activity_minutes", admin) == 152);
+  CHECK(k.At("kinerja_activity_seconds", admin) == 152 * 60);
   CHECK(k.At("kinerja_admin_heavy_employees", AM("A1", "2026-03")) == 3);
 }
 
@@ -681,9 +681,9 @@ TEST_CASE("dedup skips a repeated source and id whatever the content - and nothi
   k.Send(kN1, Ev::Activity("a1", kN1, "2026-03-02", 1441, "administrative",
                            "S1"));  // invalid: dead-lettered, not a duplicate
   // Administrative: 60 + 15 + 20 + 5 = 100; nothing substantive, no realisasi.
-  CHECK(k.At("kinerja_activity_minutes",
-             {{"agency", "A1"}, {"month", "2026-03"}, {"category", "administrative"}}) == 100);
-  CHECK(k.At("kinerja_activity_minutes",
+  CHECK(k.At("kinerja_activity_seconds",
+             {{"agency", "A1"}, {"month", "2026-03"}, {"category", "administrative"}}) == 100 * 60);
+  CHECK(k.At("kinerja_activity_seconds",
              {{"agency", "A1"}, {"month", "2026-03"}, {"category", "substantive"}}) == -1);
   CHECK(k.At("kinerja_realisasi_reports", AM("A1", "2026-03")) == -1);
   CHECK(k.probe().Count(EventType::kActivityLogged, Outcome::kApplied) == 4);
@@ -702,10 +702,10 @@ TEST_CASE("dedup covers the 7-day window of Kafka timestamps and no longer") {
   k.Send(kN1, Ev::Activity("a1", kN1, "2026-03-02", 60, "administrative"),
          kT0 + 6 * kDayMs);  // within: duplicate
   const Labels admin = {{"agency", "A1"}, {"month", "2026-03"}, {"category", "administrative"}};
-  CHECK(k.At("kinerja_activity_minutes", admin) == 60);
+  CHECK(k.At("kinerja_activity_seconds", admin) == 60 * 60);
   // 8 days after the applied copy the id is no longer remembered: applied again (60 + 60).
   k.Send(kN1, Ev::Activity("a1", kN1, "2026-03-02", 60, "administrative"), kT0 + 8 * kDayMs);
-  CHECK(k.At("kinerja_activity_minutes", admin) == 120);
+  CHECK(k.At("kinerja_activity_seconds", admin) == 120 * 60);
   CHECK(k.probe().Count(EventType::kActivityLogged, Outcome::kDuplicate) == 1);
 }
 
@@ -718,26 +718,26 @@ TEST_CASE("late events are applied to their period however late and state keeps 
   // The window is 2025-03 .. 2026-03. A realisasi for January 2025 arrives late.
   k.Send(kN1, Ev::Realisasi("r1", kN1, "2025-01", "I1", 10));
   // Yearly series are not windowed: SKP 2025 R = 10 >= 10 -> achievement 1, met.
-  CHECK(k.At("kinerja_skp_achievement_sum", AY("A1", "2025")) == Approx(1.0).epsilon(1e-6));
+  CHECK(k.At("kinerja_skp_achievement", AY("A1", "2025")) == Approx(1.0).epsilon(1e-6));
   CHECK(k.At("kinerja_skp_targets_met_employees", AY("A1", "2025")) == 1);
   // Its month is outside the window: not exported...
   CHECK(k.At("kinerja_realisasi_reports", AM("A1", "2025-01")) == -1);
   k.Send(kN1, Ev::Activity("a2", kN1, "2025-02-03", 50, "administrative"));
   k.Send(kN1, Ev::Rating("g1", kN1, "2024-12", "sesuai", "sesuai"));
-  CHECK(k.At("kinerja_activity_minutes",
+  CHECK(k.At("kinerja_activity_seconds",
              {{"agency", "A1"}, {"month", "2025-02"}, {"category", "administrative"}}) == -1);
   // ...but kept in state: a 16-month window (2024-12 .. 2026-03) shows all of them.
   CHECK(k.At("kinerja_realisasi_reports", AM("A1", "2025-01"), 16) == 1);
   CHECK(k.At("kinerja_realisasi_reporting_employees", AM("A1", "2025-01"), 16) == 1);
-  CHECK(k.At("kinerja_activity_minutes",
-             {{"agency", "A1"}, {"month", "2025-02"}, {"category", "administrative"}}, 16) == 50);
+  CHECK(k.At("kinerja_activity_seconds",
+             {{"agency", "A1"}, {"month", "2025-02"}, {"category", "administrative"}}, 16) == 50 * 60);
   CHECK(k.At("kinerja_predikat_employees",
              {{"agency", "A1"}, {"period", "2024-12"}, {"predikat", "baik"}}, 16) == 1);
   CHECK(k.At("kinerja_predikat_employees",
              {{"agency", "A1"}, {"period", "2024-12"}, {"predikat", "baik"}}) == -1);
   // Late events never move the window back: 2026-03 is still the newest month.
-  CHECK(k.At("kinerja_activity_minutes",
-             {{"agency", "A1"}, {"month", "2026-03"}, {"category", "administrative"}}) == 30);
+  CHECK(k.At("kinerja_activity_seconds",
+             {{"agency", "A1"}, {"month", "2026-03"}, {"category", "administrative"}}) == 30 * 60);
   // Late but inside the window: counted in its month.
   k.Send(kN1, Ev::Feedback("f1", kN1, "2026-01-15T10:00:00+07:00"));
   CHECK(k.At("kinerja_feedback_given", AM("A1", "2026-01")) == 1);
@@ -747,7 +747,7 @@ TEST_CASE("late events are applied to their period however late and state keeps 
   k.Send(kN1, Ev::Training("t1", kN1, "C1", "2024-05-05", 60));
   CHECK(k.At("kinerja_predikat_employees",
              {{"agency", "A1"}, {"period", "2024"}, {"predikat", "sangat_baik"}}) == 1);
-  CHECK(k.At("kinerja_training_jp_sum", AY("A1", "2024")) == Approx(60.0 / 45.0).epsilon(1e-6));
+  CHECK(k.At("kinerja_training_jp", AY("A1", "2024")) == Approx(60.0 / 45.0).epsilon(1e-6));
   CHECK(k.At("kinerja_training_employees",
              {{"agency", "A1"}, {"year", "2024"}, {"jp_band", "lt10"}}) == 1);
   CHECK(k.At("kinerja_training_employees",
@@ -777,16 +777,16 @@ TEST_CASE("a transfer moves every contribution to the new agency") {
   // N2 has no training record in 2026: band 0 = 2 employees - 1 trained = 1.
   both.Set("kinerja_training_employees", {{"agency", "A1"}, {"year", "2026"}, {"jp_band", "0"}}, 1);
   // 20 + 10; N2 is not admin-heavy (0 of 10).
-  both.Set("kinerja_activity_minutes",
-           {{"agency", "A1"}, {"month", "2026-03"}, {"category", "substantive"}}, 30);
+  both.Set("kinerja_activity_seconds",
+           {{"agency", "A1"}, {"month", "2026-03"}, {"category", "substantive"}}, 30 * 60);
   CHECK_SERIES(k, both);
 
   // N1 moves to A2 mid-year: all of N1's series move; A1 keeps N2's only.
   k.Send(kN1, Ev::Upsert("u3", kN1, "A2"));
   Expected moved = ProfileSeries("A2");
   moved.Set("kinerja_employees", {{"agency", "A1"}}, 1);
-  moved.Set("kinerja_activity_minutes",
-            {{"agency", "A1"}, {"month", "2026-03"}, {"category", "substantive"}}, 10);
+  moved.Set("kinerja_activity_seconds",
+            {{"agency", "A1"}, {"month", "2026-03"}, {"category", "substantive"}}, 10 * 60);
   CHECK_SERIES(k, moved);
 
   // Events after the transfer count in A2 too: April realisasi of I1 (R_I1 = 10 + 5 = 15, still
@@ -816,19 +816,19 @@ TEST_CASE(
   Expected e;
   e.Set("kinerja_employees", {{"agency", "A2"}}, 1);
   // 2024: 90 min / 45 = 2 JP, lt10; the only employee, so band 0 is 0.
-  e.Set("kinerja_training_jp_sum", AY("A2", "2024"), 2);
+  e.Set("kinerja_training_jp", AY("A2", "2024"), 2);
   e.Set("kinerja_training_employees", {{"agency", "A2"}, {"year", "2024"}, {"jp_band", "0"}}, 0);
   e.Set("kinerja_training_employees", {{"agency", "A2"}, {"year", "2024"}, {"jp_band", "lt10"}}, 1);
   e.Set("kinerja_training_employees", {{"agency", "A2"}, {"year", "2024"}, {"jp_band", "10to20"}},
         0);
   e.Set("kinerja_training_employees", {{"agency", "A2"}, {"year", "2024"}, {"jp_band", "ge20"}}, 0);
   // December 2025: 40 administrative minutes of 40: heavy.
-  e.Set("kinerja_activity_minutes",
-        {{"agency", "A2"}, {"month", "2025-12"}, {"category", "administrative"}}, 40);
+  e.Set("kinerja_activity_seconds",
+        {{"agency", "A2"}, {"month", "2025-12"}, {"category", "administrative"}}, 40 * 60);
   e.Set("kinerja_admin_heavy_employees", AM("A2", "2025-12"), 1);
   // SKP 2025: R_I1 = 2 of 4 -> 0.5.
   e.Set("kinerja_skp_employees", AY("A2", "2025"), 1);
-  e.Set("kinerja_skp_achievement_sum", AY("A2", "2025"), 0.5);
+  e.Set("kinerja_skp_achievement", AY("A2", "2025"), 0.5);
   e.Set("kinerja_realisasi_reports", AM("A2", "2025-06"), 1);
   e.Set("kinerja_realisasi_reporting_employees", AM("A2", "2025-06"), 1);
   // di_atas/sesuai -> baik; tinggi x di_atas -> box 9.
@@ -854,8 +854,8 @@ TEST_CASE("inactive removes an employee from every KPI and active restores them"
   // Only N2 is left; A1 no longer has anyone with training, so no band series either.
   Expected only_n2;
   only_n2.Set("kinerja_employees", {{"agency", "A1"}}, 1);
-  only_n2.Set("kinerja_activity_minutes",
-              {{"agency", "A1"}, {"month", "2026-03"}, {"category", "substantive"}}, 10);
+  only_n2.Set("kinerja_activity_seconds",
+              {{"agency", "A1"}, {"month", "2026-03"}, {"category", "substantive"}}, 10 * 60);
   only_n2.Set("kinerja_employees_without_master_data", {}, 0);
   CHECK_SERIES(k, only_n2);
   // Events while inactive are kept, not counted.
@@ -875,8 +875,8 @@ TEST_CASE("inactive removes an employee from every KPI and active restores them"
   Expected in_a2 = ProfileSeries("A2");
   in_a2.Set("kinerja_feedback_given", AM("A2", "2026-03"), 2);
   in_a2.Set("kinerja_employees", {{"agency", "A1"}}, 1);
-  in_a2.Set("kinerja_activity_minutes",
-            {{"agency", "A1"}, {"month", "2026-03"}, {"category", "substantive"}}, 10);
+  in_a2.Set("kinerja_activity_seconds",
+            {{"agency", "A1"}, {"month", "2026-03"}, {"category", "substantive"}}, 10 * 60);
   CHECK_SERIES(k, in_a2);
 }
 
@@ -893,11 +893,11 @@ TEST_CASE("the 13-month window ends at the newest data month not at the wall clo
     return Labels{{"agency", "A1"}, {"month", month}, {"category", "administrative"}};
   };
   // Newest 2021-06: window 2020-06 .. 2021-06 = 13 months.
-  CHECK(k.CountSeries("kinerja_activity_minutes") == 13);
+  CHECK(k.CountSeries("kinerja_activity_seconds") == 13);
   CHECK(k.CountSeries("kinerja_admin_heavy_employees") == 13);
-  CHECK(k.At("kinerja_activity_minutes", admin("2020-05")) == -1);
-  CHECK(k.At("kinerja_activity_minutes", admin("2020-06")) == 10);
-  CHECK(k.At("kinerja_activity_minutes", admin("2021-06")) == 10);
+  CHECK(k.At("kinerja_activity_seconds", admin("2020-05")) == -1);
+  CHECK(k.At("kinerja_activity_seconds", admin("2020-06")) == 10 * 60);
+  CHECK(k.At("kinerja_activity_seconds", admin("2021-06")) == 10 * 60);
 
   // Yearly data, however far ahead, does not move the window.
   k.Send(kN1, Ev::Skp("s1", kN1, 2030, {{"I1", 1}}));
@@ -907,37 +907,37 @@ TEST_CASE("the 13-month window ends at the newest data month not at the wall clo
   // Neither does a duplicate (a0 again, with a later date) nor a rejected event.
   k.Send(kN1, Ev::Activity("a0", kN1, "2022-01-01", 10, "administrative"));
   k.Send(kN1, Ev::Activity("bad", kN1, "2022-02-01", 0, "administrative"));
-  CHECK(k.CountSeries("kinerja_activity_minutes") == 13);
-  CHECK(k.At("kinerja_activity_minutes", admin("2020-06")) == 10);
+  CHECK(k.CountSeries("kinerja_activity_seconds") == 13);
+  CHECK(k.At("kinerja_activity_seconds", admin("2020-06")) == 10 * 60);
   CHECK(k.At("kinerja_talent_box_employees", {{"agency", "A1"}, {"year", "2030"}, {"box", "8"}}) ==
         1);
 
   // Evidence for 2021-08 (no realisasi): newest 2021-08, window 2020-08 .. 2021-08; activity
   // months left: 2020-08 .. 2021-06 = 11.
   k.Send(kN1, Ev::Evidence("v1", kN1, "2021-08", "I1", "E1"));
-  CHECK(k.CountSeries("kinerja_activity_minutes") == 11);
-  CHECK(k.At("kinerja_activity_minutes", admin("2020-07")) == -1);
-  CHECK(k.At("kinerja_activity_minutes", admin("2020-08")) == 10);
+  CHECK(k.CountSeries("kinerja_activity_seconds") == 11);
+  CHECK(k.At("kinerja_activity_seconds", admin("2020-07")) == -1);
+  CHECK(k.At("kinerja_activity_seconds", admin("2020-08")) == 10 * 60);
   // A monthly rating for 2021-10: window 2020-10 .. 2021-10; 9 activity months.
   k.Send(kN1, Ev::Rating("g2", kN1, "2021-10", "sesuai", "sesuai"));
-  CHECK(k.CountSeries("kinerja_activity_minutes") == 9);
+  CHECK(k.CountSeries("kinerja_activity_seconds") == 9);
   CHECK(k.At("kinerja_predikat_employees",
              {{"agency", "A1"}, {"period", "2021-10"}, {"predikat", "baik"}}) == 1);
   // A realisasi for 2021-11: window 2020-11 .. 2021-11; 8 activity months.
   k.Send(kN1, Ev::Realisasi("r1", kN1, "2021-11", "I1", 1));
-  CHECK(k.CountSeries("kinerja_activity_minutes") == 8);
+  CHECK(k.CountSeries("kinerja_activity_seconds") == 8);
   // Feedback at 2021-12-31T17:30Z is 00:30 January 1 2022 in Asia/Jakarta (December in UTC):
   // window 2021-01 .. 2022-01; activity months 2021-01 .. 2021-06 = 6.
   k.Send(kN1, Ev::Feedback("f1", kN1, "2021-12-31T17:30:00Z"));
-  CHECK(k.CountSeries("kinerja_activity_minutes") == 6);
-  CHECK(k.At("kinerja_activity_minutes", admin("2020-12")) == -1);
+  CHECK(k.CountSeries("kinerja_activity_seconds") == 6);
+  CHECK(k.At("kinerja_activity_seconds", admin("2020-12")) == -1);
   CHECK(k.At("kinerja_feedback_given", AM("A1", "2022-01")) == 1);
   // The data month of any applied event counts, even of an employee without master data:
   // 2022-03 -> window 2021-03 .. 2022-03; activity months 2021-03 .. 2021-06 = 4.
   k.Send(kN2, Ev::Activity("x1", kN2, "2022-03-01", 5, "substantive"));
-  CHECK(k.CountSeries("kinerja_activity_minutes") == 4);
-  CHECK(k.At("kinerja_activity_minutes", admin("2021-02")) == -1);
-  CHECK(k.At("kinerja_activity_minutes", admin("2021-03")) == 10);
+  CHECK(k.CountSeries("kinerja_activity_seconds") == 4);
+  CHECK(k.At("kinerja_activity_seconds", admin("2021-02")) == -1);
+  CHECK(k.At("kinerja_activity_seconds", admin("2021-03")) == 10 * 60);
   CHECK(k.At("kinerja_employees_without_master_data", {}) == 1);
 }
 
