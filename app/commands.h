@@ -35,7 +35,7 @@ struct SimulateFlags {
   simulator::SimulatorOptions sim;
   std::string output;  // NDJSON file, "-" for stdout; empty: produce to Kafka
   KafkaFlags kafka;
-  double rate = 0;     // events per second when producing (0: as fast as possible)
+  double rate = 0;  // events per second when producing (0: as fast as possible)
 };
 int Simulate(const SimulateFlags& flags);
 

@@ -12,7 +12,9 @@ void AddKafkaFlags(CLI::App* cmd, kinerja::app::KafkaFlags* k, bool dlq) {
   cmd->add_option("--brokers", k->brokers, "Kafka bootstrap servers")
       ->envname("KINERJA_BROKERS")
       ->capture_default_str();
-  cmd->add_option("--topic", k->topic, "Events topic")->envname("KINERJA_TOPIC")->capture_default_str();
+  cmd->add_option("--topic", k->topic, "Events topic")
+      ->envname("KINERJA_TOPIC")
+      ->capture_default_str();
   if (dlq) {
     cmd->add_option("--dlq-topic", k->dlq_topic, "Dead-letter topic")
         ->envname("KINERJA_DLQ_TOPIC")
@@ -32,11 +34,15 @@ int main(int argc, char** argv) {
   RunFlags run;
   auto* run_cmd = app.add_subcommand("run", "Consume events, maintain KPI state, serve /metrics");
   AddKafkaFlags(run_cmd, &run.kafka, true);
-  run_cmd->add_option("--group", run.group, "Consumer group id")->envname("KINERJA_GROUP")->capture_default_str();
+  run_cmd->add_option("--group", run.group, "Consumer group id")
+      ->envname("KINERJA_GROUP")
+      ->capture_default_str();
   run_cmd->add_option("--state-dir", run.state_dir, "RocksDB state directory")
       ->envname("KINERJA_STATE_DIR")
       ->required();
-  run_cmd->add_option("--metrics-address", run.metrics_address, "host:port for /metrics (port 0: any free port)")
+  run_cmd
+      ->add_option("--metrics-address", run.metrics_address,
+                   "host:port for /metrics (port 0: any free port)")
       ->envname("KINERJA_METRICS_ADDRESS")
       ->capture_default_str();
   run_cmd->add_flag("--stop-at-end", run.stop_at_end,
@@ -44,32 +50,50 @@ int main(int argc, char** argv) {
   run_cmd->add_option("--batch-size", run.batch_size, "Max messages per atomic state commit")
       ->check(CLI::Range(1, 1000000))
       ->capture_default_str();
-  run_cmd->add_option("--window-months", run.window_months, "Months exported for month-labelled KPIs")
+  run_cmd
+      ->add_option("--window-months", run.window_months, "Months exported for month-labelled KPIs")
       ->envname("KINERJA_WINDOW_MONTHS")
       ->check(CLI::Range(1, 120))
       ->capture_default_str();
-  run_cmd->add_option("--dedup-window-hours", run.dedup_window_hours,
-                      "Duplicate (source, id) window, on Kafka message time")
+  run_cmd
+      ->add_option("--dedup-window-hours", run.dedup_window_hours,
+                   "Duplicate (source, id) window, on Kafka message time")
       ->check(CLI::Range(0.0, 24.0 * 366))
       ->capture_default_str();
-  run_cmd->add_option("--cache-employees", run.cache_employees,
-                      "Employees kept in memory between batches (the least recently used go first)")
+  run_cmd
+      ->add_option("--cache-employees", run.cache_employees,
+                   "Employees kept in memory between batches (the least recently used go first)")
       ->envname("KINERJA_CACHE_EMPLOYEES")
       ->check(CLI::Range(size_t{1000}, size_t{100000000}))
       ->capture_default_str();
 
   SimulateFlags sim;
-  auto* sim_cmd = app.add_subcommand("simulate", "Generate deterministic synthetic events (NDJSON or Kafka)");
-  sim_cmd->add_option("--employees", sim.sim.employees, "Employees")->check(CLI::Range(1, 10000000))->capture_default_str();
-  sim_cmd->add_option("--agencies", sim.sim.agencies, "Agencies")->check(CLI::Range(1, 999))->capture_default_str();
-  sim_cmd->add_option("--year", sim.sim.year, "Year simulated")->check(CLI::Range(2000, 2100))->capture_default_str();
-  sim_cmd->add_option("--days", sim.sim.days, "Days simulated from 1 January")->check(CLI::Range(1, 366))->capture_default_str();
-  sim_cmd->add_option("--seed", sim.sim.seed, "Random seed (same seed, same events)")->capture_default_str();
-  sim_cmd->add_option("--max-events", sim.sim.max_events, "Stop after this many events (0: no limit)")->capture_default_str();
-  sim_cmd->add_option("--duplicate-rate", sim.sim.duplicate_rate, "Share of events re-sent with the same id")
+  auto* sim_cmd =
+      app.add_subcommand("simulate", "Generate deterministic synthetic events (NDJSON or Kafka)");
+  sim_cmd->add_option("--employees", sim.sim.employees, "Employees")
+      ->check(CLI::Range(1, 10000000))
+      ->capture_default_str();
+  sim_cmd->add_option("--agencies", sim.sim.agencies, "Agencies")
+      ->check(CLI::Range(1, 999))
+      ->capture_default_str();
+  sim_cmd->add_option("--year", sim.sim.year, "Year simulated")
+      ->check(CLI::Range(2000, 2100))
+      ->capture_default_str();
+  sim_cmd->add_option("--days", sim.sim.days, "Days simulated from 1 January")
+      ->check(CLI::Range(1, 366))
+      ->capture_default_str();
+  sim_cmd->add_option("--seed", sim.sim.seed, "Random seed (same seed, same events)")
+      ->capture_default_str();
+  sim_cmd
+      ->add_option("--max-events", sim.sim.max_events, "Stop after this many events (0: no limit)")
+      ->capture_default_str();
+  sim_cmd
+      ->add_option("--duplicate-rate", sim.sim.duplicate_rate,
+                   "Share of events re-sent with the same id")
       ->check(CLI::Range(0.0, 1.0))
       ->capture_default_str();
-  sim_cmd->add_option("--output", sim.output, "Write NDJSON to this file ('-': stdout) instead of Kafka");
+  sim_cmd->add_option("--output", sim.output,
+                      "Write NDJSON to this file ('-': stdout) instead of Kafka");
   sim_cmd->add_option("--rate", sim.rate, "Events per second when producing (0: unlimited)")
       ->check(CLI::Range(0.0, 1e8))
       ->capture_default_str();
@@ -95,20 +119,23 @@ int main(int argc, char** argv) {
   val_cmd->add_option("files", val.files, "NDJSON files ('-': stdin)")->required();
 
   KpisFlags kpis;
-  auto* kpis_cmd = app.add_subcommand("kpis", "Print the KPI gauges from the state directory of a stopped instance");
+  auto* kpis_cmd = app.add_subcommand(
+      "kpis", "Print the KPI gauges from the state directory of a stopped instance");
   kpis_cmd->add_option("--state-dir", kpis.state_dir, "RocksDB state directory")
       ->envname("KINERJA_STATE_DIR")
       ->required();
   kpis_cmd->add_option("--format", kpis.format, "json or prometheus")
       ->check(CLI::IsMember({"json", "prometheus"}))
       ->capture_default_str();
-  kpis_cmd->add_option("--window-months", kpis.window_months, "Months exported for month-labelled KPIs")
+  kpis_cmd
+      ->add_option("--window-months", kpis.window_months, "Months exported for month-labelled KPIs")
       ->envname("KINERJA_WINDOW_MONTHS")
       ->check(CLI::Range(1, 120))
       ->capture_default_str();
 
   TopicsFlags topics;
-  auto* topics_cmd = app.add_subcommand("create-topics", "Create the events and dead-letter topics if missing");
+  auto* topics_cmd =
+      app.add_subcommand("create-topics", "Create the events and dead-letter topics if missing");
   AddKafkaFlags(topics_cmd, &topics.kafka, true);
   topics_cmd->add_option("--partitions", topics.partitions, "Partitions of the events topic")
       ->check(CLI::Range(1, 10000))

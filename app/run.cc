@@ -78,9 +78,10 @@ int Run(const RunFlags& f) {
 
   std::signal(SIGTERM, OnSignal);
   std::signal(SIGINT, OnSignal);
-  std::cerr << "kinerja run: consuming " << f.kafka.topic << " from " << f.kafka.brokers << " as group "
-            << f.group << "; metrics on http://127.0.0.1:" << (*server)->port() << "/metrics"
-            << (f.stop_at_end ? " (until the end offsets seen now)" : "") << std::endl;
+  std::cerr << "kinerja run: consuming " << f.kafka.topic << " from " << f.kafka.brokers
+            << " as group " << f.group << "; metrics on http://127.0.0.1:" << (*server)->port()
+            << "/metrics" << (f.stop_at_end ? " (until the end offsets seen now)" : "")
+            << std::endl;
 
   Status st = pipe.Run(g_stop);
   if (!st.ok()) return Fail(st);

@@ -234,9 +234,10 @@ int Simulate(const SimulateFlags& f) {
     return error.ok();
   });
   if (!error.ok()) return Fail("simulate", error);
-  if (Status st = (*producer)->Flush(std::chrono::minutes(2)); !st.ok()) return Fail("simulate", st);
-  std::cerr << "kinerja simulate: produced " << summary.events << " events to " << f.kafka.topic << " ("
-            << summary.duplicates << " deliberate duplicates)\n";
+  if (Status st = (*producer)->Flush(std::chrono::minutes(2)); !st.ok())
+    return Fail("simulate", st);
+  std::cerr << "kinerja simulate: produced " << summary.events << " events to " << f.kafka.topic
+            << " (" << summary.duplicates << " deliberate duplicates)\n";
   return 0;
 }
 
@@ -330,10 +331,11 @@ int Kpis(const KpisFlags& f) {
 }
 
 int CreateTopics(const TopicsFlags& f) {
-  Status st = ingest::CreateTopics(f.kafka.brokers, {{f.kafka.topic, f.partitions, 1}, {f.kafka.dlq_topic, 1, 1}});
+  Status st = ingest::CreateTopics(f.kafka.brokers,
+                                   {{f.kafka.topic, f.partitions, 1}, {f.kafka.dlq_topic, 1, 1}});
   if (!st.ok()) return Fail("create-topics", st);
-  std::cerr << "kinerja create-topics: " << f.kafka.topic << " (" << f.partitions << " partitions) and "
-            << f.kafka.dlq_topic << " exist\n";
+  std::cerr << "kinerja create-topics: " << f.kafka.topic << " (" << f.partitions
+            << " partitions) and " << f.kafka.dlq_topic << " exist\n";
   return 0;
 }
 

@@ -31,10 +31,11 @@ constexpr int kTimeoutMs = 30000;  // metadata / end-offset queries
 }
 
 [[noreturn]] void Usage(const char* why) {
-  std::fprintf(stderr,
-               "kinerja_bench_raw_consume: %s\n"
-               "usage: kinerja_bench_raw_consume --brokers HOST:PORT --topic TOPIC [--group GROUP]\n",
-               why);
+  std::fprintf(
+      stderr,
+      "kinerja_bench_raw_consume: %s\n"
+      "usage: kinerja_bench_raw_consume --brokers HOST:PORT --topic TOPIC [--group GROUP]\n",
+      why);
   std::exit(2);
 }
 
@@ -144,7 +145,8 @@ int main(int argc, char** argv) {
       rd_kafka_message_t* m = batch[static_cast<size_t>(i)];
       if (m->err) {
         if (m->err != RD_KAFKA_RESP_ERR__PARTITION_EOF && errors++ < 10) {
-          std::fprintf(stderr, "kinerja_bench_raw_consume: consume: %s\n", rd_kafka_message_errstr(m));
+          std::fprintf(stderr, "kinerja_bench_raw_consume: consume: %s\n",
+                       rd_kafka_message_errstr(m));
         }
       } else if (m->partition >= 0 && static_cast<size_t>(m->partition) < ends.size()) {
         const auto p = static_cast<size_t>(m->partition);
@@ -166,8 +168,10 @@ int main(int argc, char** argv) {
   if (err) Die(std::string("leaving the group: ") + rd_kafka_err2str(err));
   rd_kafka_destroy(rk);
 
-  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-  std::printf("{\"messages\":%" PRIu64 ",\"bytes\":%" PRIu64 ",\"seconds\":%.3f,\"rate\":%.0f}\n", messages, bytes,
-              seconds, seconds > 0 ? static_cast<double>(messages) / seconds : 0.0);
+  const double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  std::printf("{\"messages\":%" PRIu64 ",\"bytes\":%" PRIu64 ",\"seconds\":%.3f,\"rate\":%.0f}\n",
+              messages, bytes, seconds,
+              seconds > 0 ? static_cast<double>(messages) / seconds : 0.0);
   return 0;
 }

@@ -72,9 +72,9 @@
 namespace {
 
 namespace fs = std::filesystem;
-using kinerja::Status;
 using kinerja::Mix64;
 using kinerja::Rng;
+using kinerja::Status;
 using Clock = std::chrono::steady_clock;
 
 constexpr int kYear = 2026;
@@ -90,7 +90,9 @@ void Check(const Status& s, const std::string& what) {
   if (!s.ok()) Die(what + ": " + s.ToString());
 }
 
-double Seconds(Clock::time_point a, Clock::time_point b) { return std::chrono::duration<double>(b - a).count(); }
+double Seconds(Clock::time_point a, Clock::time_point b) {
+  return std::chrono::duration<double>(b - a).count();
+}
 
 void Log(const char* fmt, ...) __attribute__((format(printf, 1, 2)));
 void Log(const char* fmt, ...) {
@@ -120,7 +122,7 @@ struct Options {
   int load_threads = 2;
   uint64_t seed = 42;
   std::string dir;
-  std::string state_cache;  // keep loaded states here and reuse them (opt-in)
+  std::string state_cache;    // keep loaded states here and reuse them (opt-in)
   int wait_for_compiles = 0;  // seconds to wait before a round while a compiler runs
 };
 
@@ -138,10 +140,10 @@ size_t CacheFor(const std::string& setting, int64_t n) {
 constexpr int64_t kMaxEmployees = 999LL * 480 * 2 * 4;  // NIPs are unique below this (MakeNip)
 
 struct Calendar {
-  int64_t jan1 = 0;                     // days since 1970-01-01
-  std::vector<std::string> date;        // "YYYY-MM-DD" by day of the year
-  std::array<int, 14> month_start{};    // day of the year of the 1st of month m; [13] = 365
-  std::array<std::string, 13> month;    // "YYYY-MM"
+  int64_t jan1 = 0;                   // days since 1970-01-01
+  std::vector<std::string> date;      // "YYYY-MM-DD" by day of the year
+  std::array<int, 14> month_start{};  // day of the year of the 1st of month m; [13] = 365
+  std::array<std::string, 13> month;  // "YYYY-MM"
   Calendar() {
     jan1 = kinerja::DaysFromCivil(kYear, 1, 1);
     const int days = kinerja::IsLeapYear(kYear) ? 366 : 365;
@@ -151,7 +153,8 @@ struct Calendar {
       if (c.day == 1) month_start[static_cast<size_t>(c.month)] = d;
     }
     month_start[13] = days;
-    for (int m = 1; m <= 12; ++m) month[static_cast<size_t>(m)] = kinerja::FormatMonth(kinerja::ToMonthIndex(kYear, m));
+    for (int m = 1; m <= 12; ++m)
+      month[static_cast<size_t>(m)] = kinerja::FormatMonth(kinerja::ToMonthIndex(kYear, m));
   }
   int Weekday(int doy) const { return static_cast<int>((jan1 + doy + 4) % 7); }  // 0 = Sunday
   int WorkingOnOrAfter(int doy) const {
@@ -160,14 +163,19 @@ struct Calendar {
   }
 };
 
-constexpr std::array<std::string_view, 4> kTzName = {"Asia/Jakarta", "Asia/Pontianak", "Asia/Makassar",
-                                                     "Asia/Jayapura"};
+constexpr std::array<std::string_view, 4> kTzName = {"Asia/Jakarta", "Asia/Pontianak",
+                                                     "Asia/Makassar", "Asia/Jayapura"};
 constexpr std::array<std::string_view, 4> kTzOffset = {"+07:00", "+07:00", "+08:00", "+09:00"};
 constexpr std::array<int, 4> kTzMinutes = {420, 420, 480, 540};
-constexpr std::array<std::string_view, 5> kPositions = {"jpt", "administrator", "pengawas", "pelaksana",
-                                                        "fungsional"};
-constexpr std::array<std::string_view, 7> kCoreValues = {"berorientasi_pelayanan", "akuntabel", "kompeten",
-                                                         "harmonis", "loyal", "adaptif", "kolaboratif"};
+constexpr std::array<std::string_view, 5> kPositions = {"jpt", "administrator", "pengawas",
+                                                        "pelaksana", "fungsional"};
+constexpr std::array<std::string_view, 7> kCoreValues = {"berorientasi_pelayanan",
+                                                         "akuntabel",
+                                                         "kompeten",
+                                                         "harmonis",
+                                                         "loyal",
+                                                         "adaptif",
+                                                         "kolaboratif"};
 constexpr std::array<std::string_view, 3> kExpectations = {"di_atas", "sesuai", "di_bawah"};
 constexpr std::array<std::string_view, 4> kUnits = {"dokumen", "laporan", "kegiatan", "berkas"};
 
@@ -205,12 +213,16 @@ class Org {
     q /= 480;
     const int64_t sex = q % 2 + 1;
     q /= 2;
-    const int64_t birth_offset = static_cast<int64_t>(Mix64(o_.seed ^ (0x5eedULL + static_cast<uint64_t>(i))) % 3800) * 4 + q;
-    const kinerja::Date birth = kinerja::CivilFromDays(kinerja::DaysFromCivil(1960, 1, 1) + birth_offset);
-    const int ay = 1985 + static_cast<int>(appointment / 12), am = static_cast<int>(appointment % 12) + 1;
+    const int64_t birth_offset =
+        static_cast<int64_t>(Mix64(o_.seed ^ (0x5eedULL + static_cast<uint64_t>(i))) % 3800) * 4 +
+        q;
+    const kinerja::Date birth =
+        kinerja::CivilFromDays(kinerja::DaysFromCivil(1960, 1, 1) + birth_offset);
+    const int ay = 1985 + static_cast<int>(appointment / 12),
+              am = static_cast<int>(appointment % 12) + 1;
     char buf[32];
-    std::snprintf(buf, sizeof buf, "%04d%02d%02d%04d%02d%d%03d", birth.year, birth.month, birth.day, ay, am,
-                  static_cast<int>(sex), static_cast<int>(number));
+    std::snprintf(buf, sizeof buf, "%04d%02d%02d%04d%02d%d%03d", birth.year, birth.month, birth.day,
+                  ay, am, static_cast<int>(sex), static_cast<int>(number));
     std::memcpy(out, buf, 18);
   }
   std::string_view NipOf(int64_t i) const { return {nips_[static_cast<size_t>(i)].data(), 18}; }
@@ -232,7 +244,9 @@ class Org {
 
   // Someone who can rate / give feedback: the supervisor, or (for the top of each group of 8)
   // the next employee.
-  int64_t RaterOf(const Employee& e) const { return e.supervisor >= 0 ? e.supervisor : (e.index + 1) % n_; }
+  int64_t RaterOf(const Employee& e) const {
+    return e.supervisor >= 0 ? e.supervisor : (e.index + 1) % n_;
+  }
 
  private:
   const Options& o_;
@@ -246,7 +260,8 @@ class Org {
 
 class EventWriter {
  public:
-  EventWriter(uint64_t seed, const Org& org, const Calendar& cal) : seed_(seed), org_(org), cal_(cal) {}
+  EventWriter(uint64_t seed, const Org& org, const Calendar& cal)
+      : seed_(seed), org_(org), cal_(cal) {}
   uint64_t seed() const { return seed_; }
 
   // Starts an event of employee e at local day-of-year `doy`, second `sec`, with id
@@ -314,16 +329,28 @@ class EventWriter {
 
 // Unix milliseconds of a local time (day of the year, second of the day) in the employee's zone.
 int64_t UnixMs(const Calendar& cal, const Employee& e, int doy, int sec) {
-  return ((cal.jan1 + doy) * kDaySeconds + sec - kTzMinutes[static_cast<size_t>(e.tz)] * 60LL) * 1000;
+  return ((cal.jan1 + doy) * kDaySeconds + sec - kTzMinutes[static_cast<size_t>(e.tz)] * 60LL) *
+         1000;
 }
 
 // The SKP target of indicator k (1-based) of employee e: 12..120 per year.
 int SkpTarget(uint64_t seed, const Employee& e, int k) {
-  return 12 + static_cast<int>(Mix64(seed * 31 + static_cast<uint64_t>(e.index) * 8 + static_cast<uint64_t>(k)) % 109);
+  return 12 + static_cast<int>(
+                  Mix64(seed * 31 + static_cast<uint64_t>(e.index) * 8 + static_cast<uint64_t>(k)) %
+                  109);
 }
 
 // One event of an employee's year, before it is written as JSON.
-enum class Kind : uint8_t { kUpsert, kSkp, kRealisasi, kEvidence, kFeedback, kRating, kTraining, kActivity };
+enum class Kind : uint8_t {
+  kUpsert,
+  kSkp,
+  kRealisasi,
+  kEvidence,
+  kFeedback,
+  kRating,
+  kTraining,
+  kActivity
+};
 struct Item {
   int doy = 0;
   int sec = 0;
@@ -333,7 +360,8 @@ struct Item {
 };
 
 // The events of employee e from 1 January to 30 November, in time order.
-void YearOfEmployee(uint64_t seed, const Employee& e, const Calendar& cal, std::vector<Item>* items) {
+void YearOfEmployee(uint64_t seed, const Employee& e, const Calendar& cal,
+                    std::vector<Item>* items) {
   items->clear();
   Rng r(seed, 2 * static_cast<uint64_t>(e.index) + 1);
   items->push_back({1, 8 * 3600, Kind::kUpsert});
@@ -345,28 +373,32 @@ void YearOfEmployee(uint64_t seed, const Employee& e, const Calendar& cal, std::
     // Daily-log activity on a few days.
     for (int n = r.Int(1, 2); n > 0; --n) {
       const int doy = cal.WorkingOnOrAfter(start + r.Int(0, days - 3));
-      items->push_back({doy, r.Int(8 * 3600, 16 * 3600), Kind::kActivity, r.Chance(0.4) ? 1 : 0, r.Int(2, 32) * 15});
+      items->push_back({doy, r.Int(8 * 3600, 16 * 3600), Kind::kActivity, r.Chance(0.4) ? 1 : 0,
+                        r.Int(2, 32) * 15});
     }
     for (int n = r.Poisson(0.5); n > 0; --n) {
-      items->push_back({start + r.Int(0, days - 1), r.Int(8 * 3600, 17 * 3600), Kind::kFeedback, r.Int(0, 7),
-                        r.Chance(0.3) ? 1 : 0});
+      items->push_back({start + r.Int(0, days - 1), r.Int(8 * 3600, 17 * 3600), Kind::kFeedback,
+                        r.Int(0, 7), r.Chance(0.3) ? 1 : 0});
     }
     for (int k = 1; k <= e.indicators; ++k) {
       const double monthly = SkpTarget(seed, e, k) / 12.0;
-      items->push_back({start + 19 + r.Int(0, 7), r.Int(9 * 3600, 16 * 3600), Kind::kRealisasi, k, m, 0,
-                        monthly * (0.5 + r.Uniform() * 0.9)});
+      items->push_back({start + 19 + r.Int(0, 7), r.Int(9 * 3600, 16 * 3600), Kind::kRealisasi, k,
+                        m, 0, monthly * (0.5 + r.Uniform() * 0.9)});
       for (int n = r.Chance(0.2) ? 2 : 1; n > 0; --n) {
-        items->push_back({start + 19 + r.Int(0, 8), r.Int(9 * 3600, 16 * 3600), Kind::kEvidence, k, m, ++evidence});
+        items->push_back({start + 19 + r.Int(0, 8), r.Int(9 * 3600, 16 * 3600), Kind::kEvidence, k,
+                          m, ++evidence});
       }
     }
-    items->push_back({start + 27, r.Int(14 * 3600, 16 * 3600), Kind::kRating, r.Int(0, 2), r.Int(0, 2), m});
+    items->push_back(
+        {start + 27, r.Int(14 * 3600, 16 * 3600), Kind::kRating, r.Int(0, 2), r.Int(0, 2), m});
     if (r.Chance(0.35)) {
-      items->push_back({start + r.Int(0, days - 1), r.Int(13 * 3600, 17 * 3600), Kind::kTraining, r.Int(0, 1),
-                        ++course, 0, r.Int(6, 60) * 15.0});
+      items->push_back({start + r.Int(0, days - 1), r.Int(13 * 3600, 17 * 3600), Kind::kTraining,
+                        r.Int(0, 1), ++course, 0, r.Int(6, 60) * 15.0});
     }
   }
-  std::stable_sort(items->begin(), items->end(),
-                   [](const Item& x, const Item& y) { return x.doy != y.doy ? x.doy < y.doy : x.sec < y.sec; });
+  std::stable_sort(items->begin(), items->end(), [](const Item& x, const Item& y) {
+    return x.doy != y.doy ? x.doy < y.doy : x.sec < y.sec;
+  });
 }
 
 // Writes one item as JSON (id sequence `seq` with id tag `tag`); returns the JSON.
@@ -399,7 +431,8 @@ std::string& WriteItem(EventWriter& w, const Employee& e, const Item& it, char t
       for (int k = 1; k <= e.indicators; ++k) {
         w.Lit(k == 1 ? R"({"id":"IKI-)" : R"(,{"id":"IKI-)");
         w.Int(k);
-        w.Lit(k < e.indicators ? R"(","kind":"utama","target":)" : R"(","kind":"tambahan","target":)");
+        w.Lit(k < e.indicators ? R"(","kind":"utama","target":)"
+                               : R"(","kind":"tambahan","target":)");
         w.Int(SkpTarget(w.seed(), e, k));
         w.Lit(R"(,"unit":")");
         w.Lit(kUnits[static_cast<size_t>(k % 4)]);
@@ -556,14 +589,18 @@ class ChunkSource : public kinerja::ingest::EventSource {
   // Appends the next chunk to *out; returns false once there is nothing more.
   using Fill = std::function<bool(std::vector<Pending>* out)>;
   ChunkSource(int32_t partitions, std::vector<int32_t> owned, Fill fill)
-      : owned_(std::move(owned)), next_(static_cast<size_t>(partitions), 0), fill_(std::move(fill)) {}
+      : owned_(std::move(owned)),
+        next_(static_cast<size_t>(partitions), 0),
+        fill_(std::move(fill)) {}
 
   void SetListener(kinerja::ingest::PartitionListener* l) override { listener_ = l; }
-  Status Poll(std::vector<kinerja::ingest::Message>* out, size_t max, std::chrono::milliseconds) override {
+  Status Poll(std::vector<kinerja::ingest::Message>* out, size_t max,
+              std::chrono::milliseconds) override {
     if (!assigned_) {
       auto offsets = listener_->OnAssigned(owned_);
       if (!offsets.ok()) return offsets.status();
-      for (size_t i = 0; i < owned_.size(); ++i) next_[static_cast<size_t>(owned_[i])] = offsets.value()[i].value_or(0);
+      for (size_t i = 0; i < owned_.size(); ++i)
+        next_[static_cast<size_t>(owned_[i])] = offsets.value()[i].value_or(0);
       assigned_ = true;
     }
     retired_.clear();  // handed out before this Poll: no view into them is alive any more
@@ -592,7 +629,9 @@ class ChunkSource : public kinerja::ingest::EventSource {
     if (!assigned_) return std::nullopt;  // during the assignment
     return next_.at(static_cast<size_t>(p));
   }
-  kinerja::Result<std::vector<int64_t>> QueryEndOffsets(std::chrono::milliseconds) override { return next_; }
+  kinerja::Result<std::vector<int64_t>> QueryEndOffsets(std::chrono::milliseconds) override {
+    return next_;
+  }
   Status Close() override {
     if (!assigned_ || !listener_) return Status::OK();
     assigned_ = false;
@@ -666,14 +705,16 @@ class CountingStore : public kinerja::storage::StateStore {
     }
     return st;
   }
-  Status ScanEntities(int32_t partition, std::string_view prefix,
-                      const std::function<Status(std::string_view, std::string_view)>& fn) override {
+  Status ScanEntities(
+      int32_t partition, std::string_view prefix,
+      const std::function<Status(std::string_view, std::string_view)>& fn) override {
     ++scans;
-    return inner_->ScanEntities(partition, prefix, [&](std::string_view suffix, std::string_view value) {
-      ++entities_read;
-      bytes_read += value.size();
-      return fn(suffix, value);
-    });
+    return inner_->ScanEntities(partition, prefix,
+                                [&](std::string_view suffix, std::string_view value) {
+                                  ++entities_read;
+                                  bytes_read += value.size();
+                                  return fn(suffix, value);
+                                });
   }
   Status Commit(const kinerja::storage::WriteSet& w) override {
     ++commits;
@@ -715,7 +756,8 @@ struct RoundResult {
   // CPU seconds over the same span: the whole process, and the pipeline's thread alone.
   double process_cpu, thread_cpu;
   // What the pipeline asked of the store during the run (CountingStore).
-  uint64_t gets, scans, entities_read, bytes_read, entities_written, bytes_written, counters_written;
+  uint64_t gets, scans, entities_read, bytes_read, entities_written, bytes_written,
+      counters_written;
 };
 
 uint64_t DirBytes(const std::string& path) {
@@ -772,13 +814,18 @@ LoadResult DoLoad(const Options& o, int64_t n, const std::string& path) {
           const Item& it = items[k];
           if ((it.doy < cutoff) != (wave == 0)) continue;
           const std::string& json = WriteItem(w, e, it, 0, static_cast<int64_t>(k));
-          const int64_t delay = static_cast<int64_t>(Mix64(static_cast<uint64_t>(next) * 1024 + k) % 300000);
-          out->push_back({e.partition, std::string(e.Nip()), json, UnixMs(cal, e, it.doy, it.sec) + delay});
+          const int64_t delay =
+              static_cast<int64_t>(Mix64(static_cast<uint64_t>(next) * 1024 + k) % 300000);
+          out->push_back(
+              {e.partition, std::string(e.Nip()), json, UnixMs(cal, e, it.doy, it.sec) + delay});
         }
       }
       const int64_t before = progress.fetch_add(kChunkEmployees);
-      if (t == 0 && n >= 100000 && (before * 10 / (2 * n * threads)) != ((before + kChunkEmployees) * 10 / (2 * n * threads))) {
-        Log("  load of %" PRId64 ": %" PRId64 "%%", n, (before + kChunkEmployees) * 100 / (2 * n * threads));
+      if (t == 0 && n >= 100000 &&
+          (before * 10 / (2 * n * threads)) !=
+              ((before + kChunkEmployees) * 10 / (2 * n * threads))) {
+        Log("  load of %" PRId64 ": %" PRId64 "%%", n,
+            (before + kChunkEmployees) * 100 / (2 * n * threads));
       }
       if (next == n && wave == 0) {
         wave = 1;
@@ -859,7 +906,8 @@ void CopyState(const std::string& from, const std::string& to) {
   }
 }
 
-RoundResult DoRound(const Options& o, int64_t n, size_t cache, const std::string& base, const std::string& path) {
+RoundResult DoRound(const Options& o, int64_t n, size_t cache, const std::string& base,
+                    const std::string& path) {
   RoundResult res{};
   const Calendar cal;
   const Org org(o, n);
@@ -891,7 +939,8 @@ RoundResult DoRound(const Options& o, int64_t n, size_t cache, const std::string
     const auto t0 = Clock::now();
     Check(pipeline.Run(stop), "measured run");
     const auto t1 = Clock::now();
-    if (!probe.assigned_at || !probe.last_commit_at) Die("measured run: no assignment or no commit");
+    if (!probe.assigned_at || !probe.last_commit_at)
+      Die("measured run: no assignment or no commit");
     res.seconds = Seconds(t0, t1);
     res.assign_seconds = Seconds(t0, *probe.assigned_at);
     res.batch_seconds = Seconds(*probe.assigned_at, *probe.last_commit_at);
@@ -913,11 +962,12 @@ RoundResult DoRound(const Options& o, int64_t n, size_t cache, const std::string
   res.counters_written = counting.counters_written;
   if (!dlq.entries().empty()) {
     const auto& d = dlq.entries().front();
-    Die("workload: " + std::to_string(dlq.entries().size()) + " dead letters, first: " + d.reason + ": " + d.detail);
+    Die("workload: " + std::to_string(dlq.entries().size()) + " dead letters, first: " + d.reason +
+        ": " + d.detail);
   }
   if (res.applied + res.duplicates != res.events) {
-    Die("workload: " + std::to_string(res.applied + res.duplicates) + " of " + std::to_string(res.events) +
-        " events processed");
+    Die("workload: " + std::to_string(res.applied + res.duplicates) + " of " +
+        std::to_string(res.events) + " events processed");
   }
   store.reset();
   fs::remove_all(path);
@@ -927,7 +977,7 @@ RoundResult DoRound(const Options& o, int64_t n, size_t cache, const std::string
 // ---------------------------------------------------------------------------------------------
 // The parent: forks a child per load and per round, collects results, prints the report.
 
-std::string g_work;           // the temp dir, removed at exit
+std::string g_work;  // the temp dir, removed at exit
 pid_t g_parent = 0;
 volatile sig_atomic_t g_interrupted = 0;
 volatile pid_t g_child = 0;
@@ -1008,7 +1058,8 @@ R InChild(const std::function<R()>& fn, long* peak_rss_kib) {
   }
   g_child = 0;
   CheckInterrupted();
-  if (!WIFEXITED(status) || WEXITSTATUS(status) != 0 || got != sizeof r) Fail("a child process failed (see above)");
+  if (!WIFEXITED(status) || WEXITSTATUS(status) != 0 || got != sizeof r)
+    Fail("a child process failed (see above)");
   *peak_rss_kib = ru.ru_maxrss;
   return r;
 }
@@ -1018,7 +1069,8 @@ std::vector<std::string> SplitList(const std::string& s) {
   size_t start = 0;
   while (start <= s.size()) {
     const size_t comma = s.find(',', start);
-    const std::string item = s.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
+    const std::string item =
+        s.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
     if (!item.empty()) out.push_back(item);
     if (comma == std::string::npos) break;
     start = comma + 1;
@@ -1027,33 +1079,40 @@ std::vector<std::string> SplitList(const std::string& s) {
 }
 
 [[noreturn]] void Usage(const std::string& why) {
-  std::fprintf(stderr,
-               "kinerja_bench_state_scale: %s\n"
-               "usage: kinerja_bench_state_scale [--sizes 10000,1000000] [--rounds 3] [--events 1000000] [--active K]\n"
-               "         [--caches default,all] [--partitions 16] [--agencies 20] [--batch-size 50000]\n"
-               "         [--load-threads 2] [--seed 42] [--dir DIR] [--state-cache DIR] [--wait-for-compiles S]\n"
-               "  --sizes         employees of state, one series each (the first is the baseline of the ratios)\n"
-               "  --events        events in the measured workload (December), the same for every size\n"
-               "  --active K      the workload touches K employees spread evenly over the N (default:\n"
-               "                  all N), so every size gets the same working set\n"
-               "  --caches        PipelineOptions::max_cached_employees per series: 'default' (%zu),\n"
-               "                  'all' (= the size), or a number; a setting whose RAM estimate does not fit\n"
-               "                  is skipped (reported)\n"
-               "  --load-threads  pipelines loading side by side, on disjoint partitions (load only)\n"
-               "  --dir           where the temporary state directories go (default $TMPDIR or /tmp)\n"
-               "  --state-cache   keep the loaded states in DIR and reuse them in later runs built from the\n"
-               "                  same core/ingest/processors/storage/pipeline code, with the same\n"
-               "                  seed/partitions/agencies/batch size\n"
-               "  --wait-for-compiles S  before each measured round, wait up to S seconds while a compiler\n"
-               "                  (cc1plus) runs on the machine\n",
-               why.c_str(), kinerja::pipeline::PipelineOptions{}.max_cached_employees);
+  std::fprintf(
+      stderr,
+      "kinerja_bench_state_scale: %s\n"
+      "usage: kinerja_bench_state_scale [--sizes 10000,1000000] [--rounds 3] [--events 1000000] "
+      "[--active K]\n"
+      "         [--caches default,all] [--partitions 16] [--agencies 20] [--batch-size 50000]\n"
+      "         [--load-threads 2] [--seed 42] [--dir DIR] [--state-cache DIR] "
+      "[--wait-for-compiles S]\n"
+      "  --sizes         employees of state, one series each (the first is the baseline of the "
+      "ratios)\n"
+      "  --events        events in the measured workload (December), the same for every size\n"
+      "  --active K      the workload touches K employees spread evenly over the N (default:\n"
+      "                  all N), so every size gets the same working set\n"
+      "  --caches        PipelineOptions::max_cached_employees per series: 'default' (%zu),\n"
+      "                  'all' (= the size), or a number; a setting whose RAM estimate does not "
+      "fit\n"
+      "                  is skipped (reported)\n"
+      "  --load-threads  pipelines loading side by side, on disjoint partitions (load only)\n"
+      "  --dir           where the temporary state directories go (default $TMPDIR or /tmp)\n"
+      "  --state-cache   keep the loaded states in DIR and reuse them in later runs built from "
+      "the\n"
+      "                  same core/ingest/processors/storage/pipeline code, with the same\n"
+      "                  seed/partitions/agencies/batch size\n"
+      "  --wait-for-compiles S  before each measured round, wait up to S seconds while a compiler\n"
+      "                  (cc1plus) runs on the machine\n",
+      why.c_str(), kinerja::pipeline::PipelineOptions{}.max_cached_employees);
   std::exit(2);
 }
 
 int64_t ParsePositive(const std::string& flag, const std::string& v) {
   int64_t x = 0;
   const auto r = std::from_chars(v.data(), v.data() + v.size(), x);
-  if (r.ec != std::errc() || r.ptr != v.data() + v.size() || x <= 0) Usage(flag + ": not a positive integer: " + v);
+  if (r.ec != std::errc() || r.ptr != v.data() + v.size() || x <= 0)
+    Usage(flag + ": not a positive integer: " + v);
   return x;
 }
 
@@ -1104,7 +1163,8 @@ Options ParseArgs(int argc, char** argv) {
     }
   }
   for (int64_t n : o.sizes) {
-    if (n > kMaxEmployees) Usage("--sizes: at most " + std::to_string(kMaxEmployees) + " employees");
+    if (n > kMaxEmployees)
+      Usage("--sizes: at most " + std::to_string(kMaxEmployees) + " employees");
   }
   if (o.partitions > 4096) Usage("--partitions: at most 4096");
   if (o.agencies > 999) Usage("--agencies: at most 999");
@@ -1165,7 +1225,8 @@ void DropCachedLoad(const std::string& base) {
   fs::remove(base + ".load");
   fs::remove_all(base);
 }
-void WriteCachedLoad(const std::string& base, const std::string& key, const LoadResult& r, long rss) {
+void WriteCachedLoad(const std::string& base, const std::string& key, const LoadResult& r,
+                     long rss) {
   {
     std::ofstream out(base + ".load", std::ios::binary | std::ios::trunc);
     out.write(reinterpret_cast<const char*>(&r), sizeof r);
@@ -1189,13 +1250,16 @@ bool CompilerRunning() {
 void WaitForCompiles(int limit_seconds) {
   int waited = 0;
   while (waited < limit_seconds && CompilerRunning()) {
-    if (waited == 0) Log("a compiler (cc1plus) is running; waiting for it to finish (up to %d s)", limit_seconds);
+    if (waited == 0)
+      Log("a compiler (cc1plus) is running; waiting for it to finish (up to %d s)", limit_seconds);
     sleep(5);
     waited += 5;
     CheckInterrupted();
   }
-  if (waited >= limit_seconds) Log("still compiling after %d s; measuring anyway (noisier)", waited);
-  else if (waited > 0) Log("compiler done after ~%d s", waited);
+  if (waited >= limit_seconds)
+    Log("still compiling after %d s; measuring anyway (noisier)", waited);
+  else if (waited > 0)
+    Log("compiler done after ~%d s", waited);
 }
 
 double Median(std::vector<double> v) {
@@ -1279,8 +1343,9 @@ int main(int argc, char** argv) {
                   kLoadVersion, n, o.seed, o.partitions, o.agencies, o.batch_size, code);
     if (!o.state_cache.empty()) reused = ReadCachedLoad(base, key, &r, &rss);
     if (reused) {
-      Log("load: %" PRId64 " employees: reusing %s (loaded earlier with the same code and parameters)", n,
-          base.c_str());
+      Log("load: %" PRId64
+          " employees: reusing %s (loaded earlier with the same code and parameters)",
+          n, base.c_str());
     } else {
       if (!o.state_cache.empty()) DropCachedLoad(base);
       Log("load: %" PRId64 " employees into %s", n, base.c_str());
@@ -1288,20 +1353,23 @@ int main(int argc, char** argv) {
       if (!o.state_cache.empty()) WriteCachedLoad(base, key, r, rss);
     }
     loads.push_back({n, r, rss, reused});
-    std::printf(
-        "{\"phase\":\"load\",\"employees\":%" PRId64 ",\"events\":%" PRIu64 ",\"applied\":%" PRIu64
-        ",\"duplicates\":%" PRIu64 ",\"dead_letters\":%" PRIu64 ",\"seconds\":%.3f,\"events_per_s\":%.0f"
-        ",\"generate_seconds\":%.3f,\"partition_scan_seconds\":%.3f,\"counters\":%" PRIu64
-        ",\"state_bytes_estimate\":%" PRIu64 ",\"dir_bytes_before_compaction\":%" PRIu64
-        ",\"compact_seconds\":%.3f,\"dir_bytes\":%" PRIu64 ",\"peak_rss_mib\":%.0f,\"reused\":%s}\n",
-        n, r.events, r.applied, r.duplicates, r.dead_lettered, r.seconds, r.events / r.seconds, r.generate_seconds,
-        r.scan_seconds, r.counters, r.approx_bytes, r.dir_bytes_before, r.compact_seconds, r.dir_bytes, rss / 1024.0,
-        reused ? "true" : "false");
+    std::printf("{\"phase\":\"load\",\"employees\":%" PRId64 ",\"events\":%" PRIu64
+                ",\"applied\":%" PRIu64 ",\"duplicates\":%" PRIu64 ",\"dead_letters\":%" PRIu64
+                ",\"seconds\":%.3f,\"events_per_s\":%.0f"
+                ",\"generate_seconds\":%.3f,\"partition_scan_seconds\":%.3f,\"counters\":%" PRIu64
+                ",\"state_bytes_estimate\":%" PRIu64 ",\"dir_bytes_before_compaction\":%" PRIu64
+                ",\"compact_seconds\":%.3f,\"dir_bytes\":%" PRIu64
+                ",\"peak_rss_mib\":%.0f,\"reused\":%s}\n",
+                n, r.events, r.applied, r.duplicates, r.dead_lettered, r.seconds,
+                r.events / r.seconds, r.generate_seconds, r.scan_seconds, r.counters,
+                r.approx_bytes, r.dir_bytes_before, r.compact_seconds, r.dir_bytes, rss / 1024.0,
+                reused ? "true" : "false");
     std::fflush(stdout);
-    Log("load: %" PRId64 " employees: %" PRIu64 " events in %.1f s (%.0f events/s, of which %.1f s generating JSON), "
+    Log("load: %" PRId64 " employees: %" PRIu64
+        " events in %.1f s (%.0f events/s, of which %.1f s generating JSON), "
         "state %.0f MiB after compaction (%.1f s), partition scan %.2f s, peak RSS %.0f MiB",
-        n, r.events, r.seconds, r.events / r.seconds, r.generate_seconds, Mib(static_cast<double>(r.dir_bytes)),
-        r.compact_seconds, r.scan_seconds, rss / 1024.0);
+        n, r.events, r.seconds, r.events / r.seconds, r.generate_seconds,
+        Mib(static_cast<double>(r.dir_bytes)), r.compact_seconds, r.scan_seconds, rss / 1024.0);
   }
 
   // --- measured rounds, interleaved ---------------------------------------------------------
@@ -1320,19 +1388,23 @@ int main(int argc, char** argv) {
   auto print_json = [](const Measured& m) {
     const RoundResult& r = m.r;
     std::printf(
-        "{\"phase\":\"measure\",\"round\":%d,\"employees\":%" PRId64 ",\"cache\":\"%s\",\"max_cached_employees\":%zu"
-        ",\"events\":%" PRIu64 ",\"applied\":%" PRIu64 ",\"duplicates\":%" PRIu64 ",\"dead_letters\":%" PRIu64
-        ",\"distinct_employees\":%" PRIu64 ",\"batches\":%" PRIu64
+        "{\"phase\":\"measure\",\"round\":%d,\"employees\":%" PRId64
+        ",\"cache\":\"%s\",\"max_cached_employees\":%zu"
+        ",\"events\":%" PRIu64 ",\"applied\":%" PRIu64 ",\"duplicates\":%" PRIu64
+        ",\"dead_letters\":%" PRIu64 ",\"distinct_employees\":%" PRIu64 ",\"batches\":%" PRIu64
         ",\"seconds\":%.3f,\"assign_seconds\":%.3f,\"batch_seconds\":%.3f,\"teardown_seconds\":%.3f"
         ",\"events_per_s\":%.0f,\"events_per_s_whole_run\":%.0f"
         ",\"process_cpu_seconds\":%.3f,\"pipeline_thread_cpu_seconds\":%.3f"
-        ",\"store_gets\":%" PRIu64 ",\"store_scans\":%" PRIu64 ",\"entities_read\":%" PRIu64 ",\"bytes_read\":%" PRIu64
-        ",\"entities_written\":%" PRIu64 ",\"bytes_written\":%" PRIu64 ",\"counters_written\":%" PRIu64
+        ",\"store_gets\":%" PRIu64 ",\"store_scans\":%" PRIu64 ",\"entities_read\":%" PRIu64
+        ",\"bytes_read\":%" PRIu64 ",\"entities_written\":%" PRIu64 ",\"bytes_written\":%" PRIu64
+        ",\"counters_written\":%" PRIu64
         ",\"open_seconds\":%.3f,\"generate_seconds\":%.3f,\"peak_rss_mib\":%.0f%s%s%s}\n",
-        m.round, m.n, m.cache.c_str(), m.max_cached, r.events, r.applied, r.duplicates, r.dead_lettered, r.distinct,
-        r.batches, r.seconds, r.assign_seconds, r.batch_seconds, r.teardown_seconds, m.Rate(), r.events / r.seconds,
-        r.process_cpu, r.thread_cpu,
-        r.gets, r.scans, r.entities_read, r.bytes_read, r.entities_written, r.bytes_written, r.counters_written, r.open_seconds, r.generate_seconds, m.rss_kib / 1024.0, m.same_as.empty() ? "" : ",\"same_run_as\":\"", m.same_as.c_str(),
+        m.round, m.n, m.cache.c_str(), m.max_cached, r.events, r.applied, r.duplicates,
+        r.dead_lettered, r.distinct, r.batches, r.seconds, r.assign_seconds, r.batch_seconds,
+        r.teardown_seconds, m.Rate(), r.events / r.seconds, r.process_cpu, r.thread_cpu, r.gets,
+        r.scans, r.entities_read, r.bytes_read, r.entities_written, r.bytes_written,
+        r.counters_written, r.open_seconds, r.generate_seconds, m.rss_kib / 1024.0,
+        m.same_as.empty() ? "" : ",\"same_run_as\":\"", m.same_as.c_str(),
         m.same_as.empty() ? "" : "\"");
     std::fflush(stdout);
   };
@@ -1345,7 +1417,8 @@ int main(int argc, char** argv) {
         const size_t effective = std::min<size_t>(max_cached, static_cast<size_t>(n));
         const Measured* same = nullptr;
         for (const auto& m : rounds) {
-          if (m.round == round && m.n == n && std::min<size_t>(m.max_cached, static_cast<size_t>(n)) == effective) {
+          if (m.round == round && m.n == n &&
+              std::min<size_t>(m.max_cached, static_cast<size_t>(n)) == effective) {
             same = &m;
           }
         }
@@ -1356,7 +1429,8 @@ int main(int argc, char** argv) {
           copy.same_as = same->same_as.empty() ? same->cache : same->same_as;
           rounds.push_back(copy);
           print_json(rounds.back());
-          Log("round %d/%d: %" PRId64 " employees, cache %s (%zu): holds everyone, as cache %s: not measured again",
+          Log("round %d/%d: %" PRId64
+              " employees, cache %s (%zu): holds everyone, as cache %s: not measured again",
               round, o.rounds, n, cache.c_str(), max_cached, copy.same_as.c_str());
           continue;
         }
@@ -1366,11 +1440,11 @@ int main(int argc, char** argv) {
         const uint64_t available = MemAvailableBytes();
         if (round == 1 && available > 0 && need > available / 10 * 8) {
           char why[160];
-          std::snprintf(why, sizeof why, "needs ~%.1f GiB of RAM, %.1f GiB available", need / 1073741824.0,
-                        available / 1073741824.0);
+          std::snprintf(why, sizeof why, "needs ~%.1f GiB of RAM, %.1f GiB available",
+                        need / 1073741824.0, available / 1073741824.0);
           skipped[skip_key] = why;
-          Log("round %d/%d: %" PRId64 " employees, cache %s (%zu): skipped: %s", round, o.rounds, n, cache.c_str(),
-              max_cached, why);
+          Log("round %d/%d: %" PRId64 " employees, cache %s (%zu): skipped: %s", round, o.rounds, n,
+              cache.c_str(), max_cached, why);
           continue;
         }
         const std::string base = state_root + "/base-" + std::to_string(n);
@@ -1379,17 +1453,21 @@ int main(int argc, char** argv) {
         std::ifstream loadavg("/proc/loadavg");
         std::string la;
         std::getline(loadavg, la);
-        Log("round %d/%d: %" PRId64 " employees, cache %s (%zu): load average %s", round, o.rounds, n,
-            cache.c_str(), max_cached, la.substr(0, la.find(' ', la.find(' ', la.find(' ') + 1) + 1)).c_str());
+        Log("round %d/%d: %" PRId64 " employees, cache %s (%zu): load average %s", round, o.rounds,
+            n, cache.c_str(), max_cached,
+            la.substr(0, la.find(' ', la.find(' ', la.find(' ') + 1) + 1)).c_str());
         long rss = 0;
-        const RoundResult r = InChild<RoundResult>([&] { return DoRound(o, n, max_cached, base, copy); }, &rss);
+        const RoundResult r =
+            InChild<RoundResult>([&] { return DoRound(o, n, max_cached, base, copy); }, &rss);
         rounds.push_back({cache, max_cached, n, round, r, rss, ""});
         const Measured& m = rounds.back();
         print_json(m);
-        Log("round %d/%d: %" PRId64 " employees, cache %s: %.0f events/s (%.2f s of batches; %.2f s assignment, "
+        Log("round %d/%d: %" PRId64
+            " employees, cache %s: %.0f events/s (%.2f s of batches; %.2f s assignment, "
             "%.2f s teardown), CPU %.2f us/event (pipeline thread %.2f), peak RSS %.0f MiB",
-            round, o.rounds, n, cache.c_str(), m.Rate(), r.batch_seconds, r.assign_seconds, r.teardown_seconds,
-            r.process_cpu * 1e6 / r.events, r.thread_cpu * 1e6 / r.events, rss / 1024.0);
+            round, o.rounds, n, cache.c_str(), m.Rate(), r.batch_seconds, r.assign_seconds,
+            r.teardown_seconds, r.process_cpu * 1e6 / r.events, r.thread_cpu * 1e6 / r.events,
+            rss / 1024.0);
       }
     }
   }
@@ -1398,26 +1476,34 @@ int main(int argc, char** argv) {
 
   // --- report -------------------------------------------------------------------------------
   const int64_t baseline = o.sizes.front();
-  std::printf("\nState scale: %" PRId64 " events per round (December 2026), %d partitions, %d agencies, batch %zu, "
+  std::printf("\nState scale: %" PRId64
+              " events per round (December 2026), %d partitions, %d agencies, batch %zu, "
               "%d rounds, %ld cores, seed %" PRIu64 "\n\n",
-              o.events, o.partitions, o.agencies, o.batch_size, o.rounds, sysconf(_SC_NPROCESSORS_ONLN), o.seed);
-  std::printf("| employees | events loaded | load s | load events/s | state MiB (compacted) | partition scan s | load peak RSS MiB |\n");
+              o.events, o.partitions, o.agencies, o.batch_size, o.rounds,
+              sysconf(_SC_NPROCESSORS_ONLN), o.seed);
+  std::printf(
+      "| employees | events loaded | load s | load events/s | state MiB (compacted) | partition "
+      "scan s | load peak RSS MiB |\n");
   std::printf("|---:|---:|---:|---:|---:|---:|---:|\n");
   for (const auto& l : loads) {
-    std::printf("| %" PRId64 " | %" PRIu64 " | %.1f%s | %.0f | %.0f | %.2f | %.0f |\n", l.n, l.r.events, l.r.seconds,
-                l.reused ? " (earlier run, reused)" : "", l.r.events / l.r.seconds, Mib(static_cast<double>(l.r.dir_bytes)),
-                l.r.scan_seconds, l.rss_kib / 1024.0);
+    std::printf("| %" PRId64 " | %" PRIu64 " | %.1f%s | %.0f | %.0f | %.2f | %.0f |\n", l.n,
+                l.r.events, l.r.seconds, l.reused ? " (earlier run, reused)" : "",
+                l.r.events / l.r.seconds, Mib(static_cast<double>(l.r.dir_bytes)), l.r.scan_seconds,
+                l.rss_kib / 1024.0);
   }
-  std::printf("\n| cache (max_cached_employees) | employees | events/s min | events/s median "
-              "| ratio vs %" PRId64 ": min | ratio: median | CPU µs/event median: pipeline thread | process "
-              "| assignment s median | teardown s median | peak RSS MiB max |\n",
-              baseline);
+  std::printf(
+      "\n| cache (max_cached_employees) | employees | events/s min | events/s median "
+      "| ratio vs %" PRId64
+      ": min | ratio: median | CPU µs/event median: pipeline thread | process "
+      "| assignment s median | teardown s median | peak RSS MiB max |\n",
+      baseline);
   std::printf("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
   for (const std::string& cache : o.caches) {
     for (int64_t n : o.sizes) {
       const std::string label0 = cache + " (" + std::to_string(CacheFor(cache, n)) + ")";
       if (auto it = skipped.find(cache + "/" + std::to_string(n)); it != skipped.end()) {
-        std::printf("| %s | %" PRId64 " | not run: %s | | | | | | | | |\n", label0.c_str(), n, it->second.c_str());
+        std::printf("| %s | %" PRId64 " | not run: %s | | | | | | | | |\n", label0.c_str(), n,
+                    it->second.c_str());
         continue;
       }
       std::vector<double> rates, ratios, assign, teardown, rss, thread_cpu, process_cpu;
@@ -1432,30 +1518,38 @@ int main(int argc, char** argv) {
         thread_cpu.push_back(m.r.thread_cpu * 1e6 / m.r.events);
         process_cpu.push_back(m.r.process_cpu * 1e6 / m.r.events);
         for (const auto& b : rounds) {
-          if (b.cache == cache && b.n == baseline && b.round == m.round) ratios.push_back(m.Rate() / b.Rate());
+          if (b.cache == cache && b.n == baseline && b.round == m.round)
+            ratios.push_back(m.Rate() / b.Rate());
         }
       }
       if (rates.empty()) continue;
       const std::string label = label0 + (same_as.empty() ? "" : ": the " + same_as + " runs");
-      std::printf("| %s | %" PRId64 " | %.0f | %.0f | %s | %s | %.1f | %.1f | %.2f | %.2f | %.0f |\n", label.c_str(), n,
-                  Min(rates), Median(rates), ratios.empty() ? "–" : Fixed3(Min(ratios)).c_str(),
-                  ratios.empty() ? "–" : Fixed3(Median(ratios)).c_str(), Median(thread_cpu), Median(process_cpu),
-                  Median(assign), Median(teardown), Max(rss));
+      std::printf("| %s | %" PRId64
+                  " | %.0f | %.0f | %s | %s | %.1f | %.1f | %.2f | %.2f | %.0f |\n",
+                  label.c_str(), n, Min(rates), Median(rates),
+                  ratios.empty() ? "–" : Fixed3(Min(ratios)).c_str(),
+                  ratios.empty() ? "–" : Fixed3(Median(ratios)).c_str(), Median(thread_cpu),
+                  Median(process_cpu), Median(assign), Median(teardown), Max(rss));
     }
   }
 
   // What the pipeline asked of the store: the same in every round (the run is deterministic),
   // so round 1's figures.
   std::printf("\nPer event, from the store's side (round 1; every round does the same):\n\n");
-  std::printf("| cache (max_cached_employees) | employees | distinct employees in the workload | point reads "
-              "| prefix scans | entities read | bytes read | entities written | bytes written | counter writes |\n");
+  std::printf(
+      "| cache (max_cached_employees) | employees | distinct employees in the workload | point "
+      "reads "
+      "| prefix scans | entities read | bytes read | entities written | bytes written | counter "
+      "writes |\n");
   std::printf("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
   for (const auto& m : rounds) {
     if (m.round != 1 || !m.same_as.empty()) continue;
     const double e = static_cast<double>(m.r.events);
-    std::printf("| %s (%zu) | %" PRId64 " | %" PRIu64 " | %.2f | %.2f | %.2f | %.0f | %.2f | %.0f | %.2f |\n", m.cache.c_str(),
-                m.max_cached, m.n, m.r.distinct, m.r.gets / e, m.r.scans / e, m.r.entities_read / e, m.r.bytes_read / e,
-                m.r.entities_written / e, m.r.bytes_written / e, m.r.counters_written / e);
+    std::printf("| %s (%zu) | %" PRId64 " | %" PRIu64
+                " | %.2f | %.2f | %.2f | %.0f | %.2f | %.0f | %.2f |\n",
+                m.cache.c_str(), m.max_cached, m.n, m.r.distinct, m.r.gets / e, m.r.scans / e,
+                m.r.entities_read / e, m.r.bytes_read / e, m.r.entities_written / e,
+                m.r.bytes_written / e, m.r.counters_written / e);
   }
   return 0;
 }

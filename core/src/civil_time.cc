@@ -64,8 +64,8 @@ std::string FormatDate(const Date& d) {
 
 std::optional<Date> ParseDate(std::string_view s, int min_year, int max_year) {
   int y, m, d;
-  if (s.size() != 10 || s[4] != '-' || s[7] != '-' || !Digits(s, 0, 4, &y) || !Digits(s, 5, 2, &m) ||
-      !Digits(s, 8, 2, &d)) {
+  if (s.size() != 10 || s[4] != '-' || s[7] != '-' || !Digits(s, 0, 4, &y) ||
+      !Digits(s, 5, 2, &m) || !Digits(s, 8, 2, &d)) {
     return std::nullopt;
   }
   if (y < min_year || y > max_year || m < 1 || m > 12 || d < 1 || d > DaysInMonth(y, m)) {
@@ -76,7 +76,8 @@ std::optional<Date> ParseDate(std::string_view s, int min_year, int max_year) {
 
 std::optional<MonthIndex> ParseMonth(std::string_view s) {
   int y, m;
-  if (s.size() != 7 || s[4] != '-' || !Digits(s, 0, 4, &y) || !Digits(s, 5, 2, &m)) return std::nullopt;
+  if (s.size() != 7 || s[4] != '-' || !Digits(s, 0, 4, &y) || !Digits(s, 5, 2, &m))
+    return std::nullopt;
   if (y < kMinYear || y > kMaxYear || m < 1 || m > 12) return std::nullopt;
   return ToMonthIndex(y, m);
 }
@@ -142,9 +143,12 @@ std::string_view TimeZoneName(TimeZone tz) { return kTzNames[static_cast<size_t>
 int UtcOffsetMinutes(TimeZone tz) {
   switch (tz) {
     case TimeZone::kJakarta:
-    case TimeZone::kPontianak: return 7 * 60;
-    case TimeZone::kMakassar: return 8 * 60;
-    case TimeZone::kJayapura: return 9 * 60;
+    case TimeZone::kPontianak:
+      return 7 * 60;
+    case TimeZone::kMakassar:
+      return 8 * 60;
+    case TimeZone::kJayapura:
+      return 9 * 60;
   }
   return 7 * 60;
 }

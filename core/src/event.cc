@@ -18,8 +18,13 @@ constexpr std::array<std::string_view, 2> kEmployments = {"pns", "pppk"};
 constexpr std::array<std::string_view, 2> kModes = {"klasikal", "nonklasikal"};
 constexpr std::array<std::string_view, 2> kCategories = {"administrative", "substantive"};
 constexpr std::array<std::string_view, 2> kIndicatorKinds = {"utama", "tambahan"};
-constexpr std::array<std::string_view, 7> kCoreValues = {
-    "berorientasi_pelayanan", "akuntabel", "kompeten", "harmonis", "loyal", "adaptif", "kolaboratif"};
+constexpr std::array<std::string_view, 7> kCoreValues = {"berorientasi_pelayanan",
+                                                         "akuntabel",
+                                                         "kompeten",
+                                                         "harmonis",
+                                                         "loyal",
+                                                         "adaptif",
+                                                         "kolaboratif"};
 constexpr std::array<std::string_view, 3> kExpectations = {"di_atas", "sesuai", "di_bawah"};
 constexpr std::array<std::string_view, 3> kPotentials = {"rendah", "menengah", "tinggi"};
 
@@ -62,8 +67,12 @@ std::string FormatNip(Nip nip) {
 }
 
 std::string_view EventTypeName(EventType t) { return kTypeNames[static_cast<size_t>(t)]; }
-std::optional<EventType> ParseEventType(std::string_view s) { return Lookup<EventType>(kTypeNames, s); }
-std::optional<Position> ParsePosition(std::string_view s) { return Lookup<Position>(kPositions, s); }
+std::optional<EventType> ParseEventType(std::string_view s) {
+  return Lookup<EventType>(kTypeNames, s);
+}
+std::optional<Position> ParsePosition(std::string_view s) {
+  return Lookup<Position>(kPositions, s);
+}
 std::string_view PositionName(Position p) { return kPositions[static_cast<size_t>(p)]; }
 std::optional<Employment> ParseEmployment(std::string_view s) {
   return Lookup<Employment>(kEmployments, s);
@@ -83,14 +92,20 @@ std::string_view ActivityCategoryName(ActivityCategory c) {
 std::optional<IndicatorKind> ParseIndicatorKind(std::string_view s) {
   return Lookup<IndicatorKind>(kIndicatorKinds, s);
 }
-std::string_view IndicatorKindName(IndicatorKind k) { return kIndicatorKinds[static_cast<size_t>(k)]; }
-std::optional<CoreValue> ParseCoreValue(std::string_view s) { return Lookup<CoreValue>(kCoreValues, s); }
+std::string_view IndicatorKindName(IndicatorKind k) {
+  return kIndicatorKinds[static_cast<size_t>(k)];
+}
+std::optional<CoreValue> ParseCoreValue(std::string_view s) {
+  return Lookup<CoreValue>(kCoreValues, s);
+}
 std::string_view CoreValueName(CoreValue v) { return kCoreValues[static_cast<size_t>(v)]; }
 std::optional<Expectation> ParseExpectation(std::string_view s) {
   return Lookup<Expectation>(kExpectations, s);
 }
 std::string_view ExpectationName(Expectation e) { return kExpectations[static_cast<size_t>(e)]; }
-std::optional<Potential> ParsePotential(std::string_view s) { return Lookup<Potential>(kPotentials, s); }
+std::optional<Potential> ParsePotential(std::string_view s) {
+  return Lookup<Potential>(kPotentials, s);
+}
 std::string_view PotentialName(Potential p) { return kPotentials[static_cast<size_t>(p)]; }
 
 bool IsAgencyCode(std::string_view s) {

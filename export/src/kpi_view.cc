@@ -20,22 +20,41 @@ struct Help {
   std::string_view help;
 };
 constexpr Help kHelp[] = {
-    {"kinerja_activity_seconds", "Time of daily activity logged by the agency's active employees, by month and category, in seconds (minutes x 60)."},
-    {"kinerja_admin_heavy_employees", "Active employees whose administrative minutes are more than half of their minutes logged in the month."},
+    {"kinerja_activity_seconds",
+     "Time of daily activity logged by the agency's active employees, by month and category, in "
+     "seconds (minutes x 60)."},
+    {"kinerja_admin_heavy_employees",
+     "Active employees whose administrative minutes are more than half of their minutes logged in "
+     "the month."},
     {"kinerja_employees", "Active employees of the agency (latest master data)."},
-    {"kinerja_employees_without_master_data", "Employees with state but no employee.upserted yet; they count in no agency KPI."},
-    {"kinerja_feedback_employees", "Active employees who received at least one feedback in the month (month in the employee's time zone)."},
-    {"kinerja_feedback_given", "Feedback events received by the agency's active employees in the month."},
-    {"kinerja_predikat_employees", "Active employees by predikat of their latest rating for the period (a year or a month)."},
-    {"kinerja_realisasi_reporting_employees", "Active employees with an SKP for the month's year and at least one realisasi for the month."},
+    {"kinerja_employees_without_master_data",
+     "Employees with state but no employee.upserted yet; they count in no agency KPI."},
+    {"kinerja_feedback_employees",
+     "Active employees who received at least one feedback in the month (month in the employee's "
+     "time zone)."},
+    {"kinerja_feedback_given",
+     "Feedback events received by the agency's active employees in the month."},
+    {"kinerja_predikat_employees",
+     "Active employees by predikat of their latest rating for the period (a year or a month)."},
+    {"kinerja_realisasi_reporting_employees",
+     "Active employees with an SKP for the month's year and at least one realisasi for the month."},
     {"kinerja_realisasi_reports", "(employee, indicator) pairs with a realisasi for the month."},
-    {"kinerja_realisasi_reports_with_evidence", "Realisasi (employee, indicator) pairs of the month with at least one evidence for the same indicator and month."},
-    {"kinerja_skp_achievement", "Sum of the SKP achievements of the agency's employees with an SKP for the year; divide by kinerja_skp_employees for the average."},
+    {"kinerja_realisasi_reports_with_evidence",
+     "Realisasi (employee, indicator) pairs of the month with at least one evidence for the same "
+     "indicator and month."},
+    {"kinerja_skp_achievement",
+     "Sum of the SKP achievements of the agency's employees with an SKP for the year; divide by "
+     "kinerja_skp_employees for the average."},
     {"kinerja_skp_employees", "Active employees with an SKP for the year."},
-    {"kinerja_skp_targets_met_employees", "Active employees whose every SKP indicator of the year is at or above target."},
-    {"kinerja_talent_box_employees", "Active employees per 9-box talent box (annual rating hasil x potential) for the year."},
-    {"kinerja_training_employees", "Active employees by yearly competency-development band (JP = minutes / 45; obligation 20 JP)."},
-    {"kinerja_training_jp", "Training minutes of the agency's active employees in the year, divided by 45 (JP)."},
+    {"kinerja_skp_targets_met_employees",
+     "Active employees whose every SKP indicator of the year is at or above target."},
+    {"kinerja_talent_box_employees",
+     "Active employees per 9-box talent box (annual rating hasil x potential) for the year."},
+    {"kinerja_training_employees",
+     "Active employees by yearly competency-development band (JP = minutes / 45; obligation 20 "
+     "JP)."},
+    {"kinerja_training_jp",
+     "Training minutes of the agency's active employees in the year, divided by 45 (JP)."},
 };
 
 std::string_view HelpOf(std::string_view name) {
@@ -50,16 +69,20 @@ std::string_view HelpOf(std::string_view name) {
 std::vector<Series> RenderKpis(const processors::KpiTable& counters, MonthIndex newest,
                                const ViewOptions& options) {
   std::vector<Series> out;
-  const MonthIndex window_start = newest == processors::kNoMonth ? 0 : newest - (options.window_months - 1);
+  const MonthIndex window_start =
+      newest == processors::kNoMonth ? 0 : newest - (options.window_months - 1);
   auto in_window = [&](MonthIndex m) {
     return newest != processors::kNoMonth && m >= window_start && m <= newest;
   };
   // Employees with a training record per (agency, year), to derive band "0".
   std::map<std::pair<std::string, int32_t>, int64_t> trained;
   // Achievement sums per (agency, year), as exact binary fixed-point limbs.
-  std::map<std::pair<std::string, int32_t>, std::array<int64_t, processors::kAchievementLimbs>> achievement;
-  auto add = [&](std::string_view name, const KpiKey& k, std::string_view label, std::string value, int64_t v) {
-    out.push_back({std::string(name), {{"agency", k.agency}, {std::string(label), std::move(value)}},
+  std::map<std::pair<std::string, int32_t>, std::array<int64_t, processors::kAchievementLimbs>>
+      achievement;
+  auto add = [&](std::string_view name, const KpiKey& k, std::string_view label, std::string value,
+                 int64_t v) {
+    out.push_back({std::string(name),
+                   {{"agency", k.agency}, {std::string(label), std::move(value)}},
                    static_cast<double>(v)});
   };
   auto year_series = [&](std::string_view name, const KpiKey& k, int64_t v) {
@@ -72,7 +95,8 @@ std::vector<Series> RenderKpis(const processors::KpiTable& counters, MonthIndex 
     out.push_back({"kinerja_predikat_employees",
                    {{"agency", k.agency},
                     {"period", std::move(period)},
-                    {"predikat", std::string(processors::PredikatLabel(static_cast<processors::Predikat>(k.sub)))}},
+                    {"predikat", std::string(processors::PredikatLabel(
+                                     static_cast<processors::Predikat>(k.sub)))}},
                    static_cast<double>(v)});
   };
   bool have_without_master = false;
@@ -100,27 +124,48 @@ std::vector<Series> RenderKpis(const processors::KpiTable& counters, MonthIndex 
         out.push_back({"kinerja_activity_seconds",
                        {{"agency", k.agency},
                         {"month", FormatMonth(k.period)},
-                        {"category", std::string(ActivityCategoryName(static_cast<ActivityCategory>(k.sub)))}},
+                        {"category",
+                         std::string(ActivityCategoryName(static_cast<ActivityCategory>(k.sub)))}},
                        static_cast<double>(v) * 60});
         break;
-      case Kpi::kAdminHeavy: month_series("kinerja_admin_heavy_employees", k, v); break;
-      case Kpi::kSkpEmployees: year_series("kinerja_skp_employees", k, v); break;
+      case Kpi::kAdminHeavy:
+        month_series("kinerja_admin_heavy_employees", k, v);
+        break;
+      case Kpi::kSkpEmployees:
+        year_series("kinerja_skp_employees", k, v);
+        break;
       case Kpi::kSkpAchievement:
         if (k.sub < processors::kAchievementLimbs) achievement[{k.agency, k.period}][k.sub] += v;
         break;
-      case Kpi::kSkpTargetsMet: year_series("kinerja_skp_targets_met_employees", k, v); break;
-      case Kpi::kRealisasiReporting: month_series("kinerja_realisasi_reporting_employees", k, v); break;
-      case Kpi::kRealisasiReports: month_series("kinerja_realisasi_reports", k, v); break;
-      case Kpi::kRealisasiWithEvidence: month_series("kinerja_realisasi_reports_with_evidence", k, v); break;
-      case Kpi::kFeedbackEmployees: month_series("kinerja_feedback_employees", k, v); break;
-      case Kpi::kFeedbackGiven: month_series("kinerja_feedback_given", k, v); break;
-      case Kpi::kPredikatYear: predikat_series(k, std::to_string(k.period), v); break;
+      case Kpi::kSkpTargetsMet:
+        year_series("kinerja_skp_targets_met_employees", k, v);
+        break;
+      case Kpi::kRealisasiReporting:
+        month_series("kinerja_realisasi_reporting_employees", k, v);
+        break;
+      case Kpi::kRealisasiReports:
+        month_series("kinerja_realisasi_reports", k, v);
+        break;
+      case Kpi::kRealisasiWithEvidence:
+        month_series("kinerja_realisasi_reports_with_evidence", k, v);
+        break;
+      case Kpi::kFeedbackEmployees:
+        month_series("kinerja_feedback_employees", k, v);
+        break;
+      case Kpi::kFeedbackGiven:
+        month_series("kinerja_feedback_given", k, v);
+        break;
+      case Kpi::kPredikatYear:
+        predikat_series(k, std::to_string(k.period), v);
+        break;
       case Kpi::kPredikatMonth:
         if (in_window(k.period)) predikat_series(k, FormatMonth(k.period), v);
         break;
       case Kpi::kTalentBox:
         out.push_back({"kinerja_talent_box_employees",
-                       {{"agency", k.agency}, {"year", std::to_string(k.period)}, {"box", std::to_string(k.sub)}},
+                       {{"agency", k.agency},
+                        {"year", std::to_string(k.period)},
+                        {"box", std::to_string(k.sub)}},
                        static_cast<double>(v)});
         break;
     }
@@ -142,11 +187,13 @@ std::vector<Series> RenderKpis(const processors::KpiTable& counters, MonthIndex 
     const auto& [agency, year] = agency_year;
     const int64_t employees = counters.Get({Kpi::kEmployees, 0, 0, agency});
     for (JpBand band : {JpBand::kNone, JpBand::kLt10, JpBand::k10To20, JpBand::kGe20}) {
-      const int64_t n = band == JpBand::kNone
-                            ? employees - with_record
-                            : counters.Get({Kpi::kTrainingBand, static_cast<uint8_t>(band), year, agency});
+      const int64_t n =
+          band == JpBand::kNone
+              ? employees - with_record
+              : counters.Get({Kpi::kTrainingBand, static_cast<uint8_t>(band), year, agency});
       out.push_back({"kinerja_training_employees",
-                     {{"agency", agency}, {"year", std::to_string(year)},
+                     {{"agency", agency},
+                      {"year", std::to_string(year)},
                       {"jp_band", std::string(processors::JpBandLabel(band))}},
                      static_cast<double>(n)});
     }

@@ -29,7 +29,8 @@ constexpr std::string_view kOutcomeNames[pipeline::kOutcomeCount] = {"applied", 
 
 struct MetricsProbe::Impl {
   // Pre-created so every series exists from the start (rate() and absent() work).
-  std::array<std::array<prometheus::Counter*, pipeline::kOutcomeCount>, kEventTypeCount + 1> events{};
+  std::array<std::array<prometheus::Counter*, pipeline::kOutcomeCount>, kEventTypeCount + 1>
+      events{};
   std::array<prometheus::Counter*, ingest::kRejectReasonCount> dead_letters{};
   prometheus::Family<prometheus::Gauge>* lag_family = nullptr;
   std::map<int32_t, prometheus::Gauge*> lag;
@@ -43,16 +44,19 @@ struct MetricsProbe::Impl {
 };
 
 MetricsProbe::MetricsProbe(prometheus::Registry& r) : impl_(std::make_unique<Impl>()) {
-  auto& events = BuildCounter()
-                     .Name("kinerja_events_total")
-                     .Help("Consumed events by type and outcome (applied, duplicate, dead_lettered).")
-                     .Register(r);
+  auto& events =
+      BuildCounter()
+          .Name("kinerja_events_total")
+          .Help("Consumed events by type and outcome (applied, duplicate, dead_lettered).")
+          .Register(r);
   for (size_t t = 0; t <= kEventTypeCount; ++t) {
     const std::string type =
         t == kEventTypeCount ? "unknown" : std::string(EventTypeName(static_cast<EventType>(t)));
     for (size_t o = 0; o < pipeline::kOutcomeCount; ++o) {
-      if (t == kEventTypeCount && o != static_cast<size_t>(pipeline::Outcome::kDeadLettered)) continue;
-      impl_->events[t][o] = &events.Add({{"type", type}, {"outcome", std::string(kOutcomeNames[o])}});
+      if (t == kEventTypeCount && o != static_cast<size_t>(pipeline::Outcome::kDeadLettered))
+        continue;
+      impl_->events[t][o] =
+          &events.Add({{"type", type}, {"outcome", std::string(kOutcomeNames[o])}});
     }
   }
   auto& dead = BuildCounter()
@@ -60,8 +64,8 @@ MetricsProbe::MetricsProbe(prometheus::Registry& r) : impl_(std::make_unique<Imp
                    .Help("Messages sent to the dead-letter topic, by rejection reason.")
                    .Register(r);
   for (size_t i = 0; i < ingest::kRejectReasonCount; ++i) {
-    impl_->dead_letters[i] =
-        &dead.Add({{"reason", std::string(ingest::RejectReasonName(static_cast<ingest::RejectReason>(i)))}});
+    impl_->dead_letters[i] = &dead.Add(
+        {{"reason", std::string(ingest::RejectReasonName(static_cast<ingest::RejectReason>(i)))}});
   }
   impl_->lag_family = &BuildGauge()
                            .Name("kinerja_consumer_lag_messages")
@@ -82,21 +86,22 @@ MetricsProbe::MetricsProbe(prometheus::Registry& r) : impl_(std::make_unique<Imp
                            .Help("Partition assignment changes.")
                            .Register(r)
                            .Add({});
-  impl_->commit_seconds =
-      &BuildHistogram()
-           .Name("kinerja_state_commit_seconds")
-           .Help("Duration of one atomic state+offsets write.")
-           .Register(r)
-           .Add({}, prometheus::Histogram::BucketBoundaries{0.0001, 0.00025, 0.0005, 0.001, 0.0025,
-                                                            0.005, 0.01, 0.025, 0.05, 0.1, 0.25,
-                                                            0.5, 1, 2.5});
+  impl_->commit_seconds = &BuildHistogram()
+                               .Name("kinerja_state_commit_seconds")
+                               .Help("Duration of one atomic state+offsets write.")
+                               .Register(r)
+                               .Add({}, prometheus::Histogram::BucketBoundaries{
+                                            0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01,
+                                            0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5});
   // From seconds (live traffic) to days (a replay, late publishers).
-  impl_->event_age_bounds = {0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 900, 3600, 21600, 86400};
-  impl_->event_age = &BuildHistogram()
-                          .Name("kinerja_event_age_seconds")
-                          .Help("From an event's Kafka message timestamp to the commit of its state.")
-                          .Register(r)
-                          .Add({}, impl_->event_age_bounds);
+  impl_->event_age_bounds = {0.05, 0.1, 0.25, 0.5, 1,    2.5,   5,    10,
+                             30,   60,  300,  900, 3600, 21600, 86400};
+  impl_->event_age =
+      &BuildHistogram()
+           .Name("kinerja_event_age_seconds")
+           .Help("From an event's Kafka message timestamp to the commit of its state.")
+           .Register(r)
+           .Add({}, impl_->event_age_bounds);
   impl_->state_size = &BuildGauge()
                            .Name("kinerja_state_size_bytes")
                            .Help("Approximate RocksDB live data size.")
@@ -110,11 +115,13 @@ void MetricsProbe::BatchCommitted(const pipeline::BatchCounts& c, double commit_
                                   int64_t commit_unix_ms) {
   for (size_t t = 0; t <= kEventTypeCount; ++t) {
     for (size_t o = 0; o < pipeline::kOutcomeCount; ++o) {
-      if (c.events[t][o] && impl_->events[t][o]) impl_->events[t][o]->Increment(static_cast<double>(c.events[t][o]));
+      if (c.events[t][o] && impl_->events[t][o])
+        impl_->events[t][o]->Increment(static_cast<double>(c.events[t][o]));
     }
   }
   for (size_t i = 0; i < ingest::kRejectReasonCount; ++i) {
-    if (c.dead_letters[i]) impl_->dead_letters[i]->Increment(static_cast<double>(c.dead_letters[i]));
+    if (c.dead_letters[i])
+      impl_->dead_letters[i]->Increment(static_cast<double>(c.dead_letters[i]));
   }
   impl_->commit_seconds->Observe(commit_seconds);
   impl_->last_commit->Set(static_cast<double>(commit_unix_ms) / 1000.0);
@@ -145,7 +152,10 @@ void MetricsProbe::PartitionLag(int32_t partition, std::optional<int64_t> lag) {
     return;
   }
   if (it == impl_->lag.end()) {
-    it = impl_->lag.emplace(partition, &impl_->lag_family->Add({{"partition", std::to_string(partition)}})).first;
+    it =
+        impl_->lag
+            .emplace(partition, &impl_->lag_family->Add({{"partition", std::to_string(partition)}}))
+            .first;
   }
   it->second->Set(static_cast<double>(*lag));
 }
@@ -225,12 +235,14 @@ Result<std::unique_ptr<MetricsServer>> MetricsServer::Start(const std::string& a
   auto impl = std::make_unique<Impl>();
   const std::string host = address.substr(0, address.rfind(':'));
   in_addr parsed{};
-  if (!host.empty() && host != "0.0.0.0" && inet_pton(AF_INET, host.c_str(), &parsed) == 1) impl->wake_host = host;
+  if (!host.empty() && host != "0.0.0.0" && inet_pton(AF_INET, host.c_str(), &parsed) == 1)
+    impl->wake_host = host;
   try {
     // civetweb reports bind failures by throwing; keep that inside this boundary.
     impl->exposer = std::make_unique<prometheus::Exposer>(address, 2);
   } catch (const std::exception& e) {
-    return Status::InvalidArgument("metrics-address " + address + ": cannot listen (" + e.what() + ")");
+    return Status::InvalidArgument("metrics-address " + address + ": cannot listen (" + e.what() +
+                                   ")");
   }
   return std::unique_ptr<MetricsServer>(new MetricsServer(std::move(impl)));
 }

@@ -42,7 +42,8 @@ double BootTimeSeconds() {
 
 class ProcessCollectable : public prometheus::Collectable {
  public:
-  ProcessCollectable() : ticks_(static_cast<double>(sysconf(_SC_CLK_TCK))), boot_(BootTimeSeconds()) {}
+  ProcessCollectable()
+      : ticks_(static_cast<double>(sysconf(_SC_CLK_TCK))), boot_(BootTimeSeconds()) {}
 
   std::vector<prometheus::MetricFamily> Collect() const override {
     std::vector<prometheus::MetricFamily> out;
@@ -61,7 +62,8 @@ class ProcessCollectable : public prometheus::Collectable {
     const double vsize = std::stod(f[20]);
     const double rss_pages = std::stod(f[21]);
     const double page = static_cast<double>(sysconf(_SC_PAGESIZE));
-    out.push_back(Family("process_cpu_seconds_total", "Total user and system CPU time spent in seconds.",
+    out.push_back(Family("process_cpu_seconds_total",
+                         "Total user and system CPU time spent in seconds.",
                          prometheus::MetricType::Counter, (utime + stime) / ticks_));
     out.push_back(Family("process_resident_memory_bytes", "Resident memory size in bytes.",
                          prometheus::MetricType::Gauge, rss_pages * page));

@@ -14,8 +14,8 @@ using simdjson::dom::element_type;
 using simdjson::dom::object;
 
 constexpr std::array<std::string_view, kRejectReasonCount> kReasonNames = {
-    "too_large", "malformed_json", "invalid_envelope", "unknown_type",
-    "invalid_nip", "key_mismatch", "invalid_data"};
+    "too_large",   "malformed_json", "invalid_envelope", "unknown_type",
+    "invalid_nip", "key_mismatch",   "invalid_data"};
 
 // Unicode code points of valid UTF-8 (simdjson has validated it): non-continuation bytes.
 size_t CodePoints(std::string_view s) {
@@ -200,14 +200,17 @@ class Checker {
   std::string detail_;
 };
 
-
 // The NIP-valued field of a type's data, checked as invalid_nip when it is a string.
 std::string_view NipDataField(EventType type) {
   switch (type) {
-    case EventType::kEmployeeUpserted: return "supervisor";
-    case EventType::kFeedbackGiven: return "giver";
-    case EventType::kRatingAssigned: return "rater";
-    default: return {};
+    case EventType::kEmployeeUpserted:
+      return "supervisor";
+    case EventType::kFeedbackGiven:
+      return "giver";
+    case EventType::kRatingAssigned:
+      return "rater";
+    default:
+      return {};
   }
 }
 
@@ -228,7 +231,8 @@ std::optional<SkpIndicator> DecodeIndicator(Checker& check, const element& item,
   Checker inner;
   SkpIndicator ind;
   if (auto v = inner.String(obj, "id", 1, 64)) ind.id = std::string(*v);
-  if (auto v = inner.Enum<IndicatorKind>(obj, "kind", ParseIndicatorKind, "utama, tambahan")) ind.kind = *v;
+  if (auto v = inner.Enum<IndicatorKind>(obj, "kind", ParseIndicatorKind, "utama, tambahan"))
+    ind.kind = *v;
   if (auto v = inner.Number(obj, "target")) {
     if (!(*v > 0)) inner.Fail("target: must be a number > 0");
     ind.target = *v;
@@ -316,10 +320,11 @@ DecodeResult Decoder::Impl::Decode(std::optional<std::string_view> key,
   };
 
   if (value && value->size() > kMaxEventBytes) {
-    return reject(RejectReason::kTooLarge, "value is " + std::to_string(value->size()) +
-                                               " bytes; the limit is 65536");
+    return reject(RejectReason::kTooLarge,
+                  "value is " + std::to_string(value->size()) + " bytes; the limit is 65536");
   }
-  if (!value || value->empty()) return reject(RejectReason::kMalformedJson, "value is null or empty");
+  if (!value || value->empty())
+    return reject(RejectReason::kMalformedJson, "value is null or empty");
 
   // simdjson reads up to SIMDJSON_PADDING bytes past the end: copy into a padded buffer.
   if (buffer.size() < value->size() + simdjson::SIMDJSON_PADDING) {
@@ -354,7 +359,8 @@ DecodeResult Decoder::Impl::Decode(std::optional<std::string_view> key,
   if (auto v = envelope.String(env, "source", 0, SIZE_MAX)) {
     constexpr std::string_view kPrefix = "/agencies/";
     if (v->substr(0, kPrefix.size()) != kPrefix || !IsAgencyCode(v->substr(kPrefix.size()))) {
-      envelope.Fail("source: must be \"/agencies/<code>\" with <code> matching [A-Za-z0-9_-]{1,32}");
+      envelope.Fail(
+          "source: must be \"/agencies/<code>\" with <code> matching [A-Za-z0-9_-]{1,32}");
     } else {
       event.envelope.source = std::string(v->substr(kPrefix.size()));
     }
@@ -407,7 +413,8 @@ DecodeResult Decoder::Impl::Decode(std::optional<std::string_view> key,
 
   Checker check;
   std::optional<EventData> d = DecodeData(*type, data, check);
-  if (check.failed() || !d) return reject(RejectReason::kInvalidData, "data." + check.detail(), type);
+  if (check.failed() || !d)
+    return reject(RejectReason::kInvalidData, "data." + check.detail(), type);
   event.data = std::move(*d);
   return event;
 }
@@ -422,8 +429,9 @@ std::optional<EventData> Decoder::Impl::DecodeData(EventType type, const object&
         u.agency = std::string(*v);
       }
       if (auto v = check.String(data, "unit", 1, 64)) u.unit = std::string(*v);
-      if (auto v = check.Enum<TimeZone>(data, "tz", ParseTimeZone,
-                                        "Asia/Jakarta, Asia/Pontianak, Asia/Makassar, Asia/Jayapura")) {
+      if (auto v =
+              check.Enum<TimeZone>(data, "tz", ParseTimeZone,
+                                   "Asia/Jakarta, Asia/Pontianak, Asia/Makassar, Asia/Jayapura")) {
         u.tz = *v;
       }
       if (auto v = check.Enum<Position>(data, "position", ParsePosition,
@@ -493,10 +501,12 @@ std::optional<EventData> Decoder::Impl::DecodeData(EventType type, const object&
           check.Fail("period: must be a month YYYY-MM or a year YYYY, year 2000-2100");
         }
       }
-      if (auto v = check.Enum<Expectation>(data, "hasil", ParseExpectation, "di_atas, sesuai, di_bawah")) {
+      if (auto v = check.Enum<Expectation>(data, "hasil", ParseExpectation,
+                                           "di_atas, sesuai, di_bawah")) {
         r.hasil = *v;
       }
-      if (auto v = check.Enum<Expectation>(data, "perilaku", ParseExpectation, "di_atas, sesuai, di_bawah")) {
+      if (auto v = check.Enum<Expectation>(data, "perilaku", ParseExpectation,
+                                           "di_atas, sesuai, di_bawah")) {
         r.perilaku = *v;
       }
       if (auto v = CheckedNip(check, data, "rater")) r.rater = *v;
@@ -504,8 +514,10 @@ std::optional<EventData> Decoder::Impl::DecodeData(EventType type, const object&
     }
     case EventType::kPotentialAssessed: {
       PotentialAssessed p;
-      if (auto v = check.Integer(data, "year", kMinYear, kMaxYear)) p.year = static_cast<int16_t>(*v);
-      if (auto v = check.Enum<Potential>(data, "potential", ParsePotential, "rendah, menengah, tinggi")) {
+      if (auto v = check.Integer(data, "year", kMinYear, kMaxYear))
+        p.year = static_cast<int16_t>(*v);
+      if (auto v = check.Enum<Potential>(data, "potential", ParsePotential,
+                                         "rendah, menengah, tinggi")) {
         p.potential = *v;
       }
       return p;
@@ -515,7 +527,8 @@ std::optional<EventData> Decoder::Impl::DecodeData(EventType type, const object&
       if (auto v = check.String(data, "course", 1, 128)) t.course = std::string(*v);
       if (auto v = check.DateField(data, "completed_on")) t.completed_on = *v;
       if (auto v = check.Integer(data, "minutes", 1, 100000)) t.minutes = static_cast<int32_t>(*v);
-      if (auto v = check.Enum<TrainingMode>(data, "mode", ParseTrainingMode, "klasikal, nonklasikal")) {
+      if (auto v =
+              check.Enum<TrainingMode>(data, "mode", ParseTrainingMode, "klasikal, nonklasikal")) {
         t.mode = *v;
       }
       return t;

@@ -31,13 +31,15 @@ Status CreateTopics(const std::string& brokers, const std::vector<TopicSpec>& to
   if (result.ok()) {
     rd_kafka_queue_t* queue = rd_kafka_queue_new(rk);
     rd_kafka_AdminOptions_t* opts = rd_kafka_AdminOptions_new(rk, RD_KAFKA_ADMIN_OP_CREATETOPICS);
-    rd_kafka_AdminOptions_set_operation_timeout(opts, static_cast<int>(timeout.count()), errstr, sizeof errstr);
+    rd_kafka_AdminOptions_set_operation_timeout(opts, static_cast<int>(timeout.count()), errstr,
+                                                sizeof errstr);
     rd_kafka_CreateTopics(rk, new_topics.data(), new_topics.size(), opts, queue);
     rd_kafka_event_t* ev = rd_kafka_queue_poll(queue, static_cast<int>(timeout.count()) + 1000);
     if (!ev) {
       result = Status::Unavailable("creating topics: no answer from " + brokers);
     } else if (rd_kafka_event_error(ev)) {
-      result = Status::Unavailable(std::string("creating topics: ") + rd_kafka_event_error_string(ev));
+      result =
+          Status::Unavailable(std::string("creating topics: ") + rd_kafka_event_error_string(ev));
     } else {
       size_t n = 0;
       const rd_kafka_topic_result_t** res =

@@ -87,8 +87,8 @@ Status KafkaProducer::Send(std::string_view topic, std::optional<std::string_vie
     if (!headers.empty()) {
       hdrs = rd_kafka_headers_new(headers.size());
       for (const auto& h : headers) {
-        rd_kafka_header_add(hdrs, h.name.data(), static_cast<ssize_t>(h.name.size()), h.value.data(),
-                            static_cast<ssize_t>(h.value.size()));
+        rd_kafka_header_add(hdrs, h.name.data(), static_cast<ssize_t>(h.name.size()),
+                            h.value.data(), static_cast<ssize_t>(h.value.size()));
       }
     }
     // librdkafka's varargs macros expand to C-style casts.
@@ -97,8 +97,8 @@ Status KafkaProducer::Send(std::string_view topic, std::optional<std::string_vie
     rd_kafka_resp_err_t err = rd_kafka_producev(
         impl_->rk, RD_KAFKA_V_TOPIC(topic_name.c_str()), RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY),
         RD_KAFKA_V_PARTITION(target), RD_KAFKA_V_KEY(key_ptr, key_len),
-        RD_KAFKA_V_VALUE(value_ptr, value_len),
-        RD_KAFKA_V_TIMESTAMP(timestamp_ms), RD_KAFKA_V_HEADERS(hdrs), RD_KAFKA_V_END);
+        RD_KAFKA_V_VALUE(value_ptr, value_len), RD_KAFKA_V_TIMESTAMP(timestamp_ms),
+        RD_KAFKA_V_HEADERS(hdrs), RD_KAFKA_V_END);
 #pragma GCC diagnostic pop
     if (err == RD_KAFKA_RESP_ERR_NO_ERROR) break;
     if (hdrs) rd_kafka_headers_destroy(hdrs);  // not taken over on failure
@@ -117,7 +117,8 @@ Status KafkaProducer::Flush(std::chrono::milliseconds timeout) {
   const uint64_t failed = impl_->failed_since_flush.exchange(0);
   if (failed > 0) {
     std::lock_guard lock(impl_->mu);
-    return Status::Unavailable(std::to_string(failed) + " message(s) not delivered: " + impl_->last_error);
+    return Status::Unavailable(std::to_string(failed) +
+                               " message(s) not delivered: " + impl_->last_error);
   }
   return Status::OK();
 }
@@ -127,7 +128,9 @@ uint64_t KafkaProducer::failed() const { return impl_->failed; }
 
 KafkaDeadLetterSink::KafkaDeadLetterSink(KafkaProducer* producer, std::string dlq_topic,
                                          std::string source_topic)
-    : producer_(producer), dlq_topic_(std::move(dlq_topic)), source_topic_(std::move(source_topic)) {}
+    : producer_(producer),
+      dlq_topic_(std::move(dlq_topic)),
+      source_topic_(std::move(source_topic)) {}
 
 Status KafkaDeadLetterSink::Send(const Message& message, std::string_view reason,
                                  std::string_view detail) {
@@ -142,6 +145,8 @@ Status KafkaDeadLetterSink::Send(const Message& message, std::string_view reason
                          message.timestamp_ms > 0 ? message.timestamp_ms : 0);
 }
 
-Status KafkaDeadLetterSink::Flush(std::chrono::milliseconds timeout) { return producer_->Flush(timeout); }
+Status KafkaDeadLetterSink::Flush(std::chrono::milliseconds timeout) {
+  return producer_->Flush(timeout);
+}
 
 }  // namespace kinerja::ingest

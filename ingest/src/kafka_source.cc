@@ -40,7 +40,8 @@ struct KafkaSource::Impl {
         return;  // Poll reports the error; the process leaves the group.
       }
       for (int i = 0; i < parts->cnt; ++i) {
-        parts->elems[i].offset = offsets.value()[static_cast<size_t>(i)].value_or(RD_KAFKA_OFFSET_BEGINNING);
+        parts->elems[i].offset =
+            offsets.value()[static_cast<size_t>(i)].value_or(RD_KAFKA_OFFSET_BEGINNING);
       }
       if (cooperative) {
         error = rd_kafka_incremental_assign(rk, parts);
@@ -59,7 +60,8 @@ struct KafkaSource::Impl {
       }
     }
     if (error) {
-      if (fatal.ok()) fatal = Status::Unavailable(std::string("assignment: ") + rd_kafka_error_string(error));
+      if (fatal.ok())
+        fatal = Status::Unavailable(std::string("assignment: ") + rd_kafka_error_string(error));
       rd_kafka_error_destroy(error);
     }
   }
@@ -77,7 +79,8 @@ void ErrorCb(rd_kafka_t* rk, int err, const char* reason, void* opaque) {
   if (err == RD_KAFKA_RESP_ERR__FATAL) {
     char buf[512];
     rd_kafka_fatal_error(rk, buf, sizeof buf);
-    if (impl->fatal.ok()) impl->fatal = Status::Unavailable(std::string("Kafka fatal error: ") + buf);
+    if (impl->fatal.ok())
+      impl->fatal = Status::Unavailable(std::string("Kafka fatal error: ") + buf);
     return;
   }
   // Transient (e.g. a broker is down): librdkafka retries by itself.
@@ -149,7 +152,8 @@ Status KafkaSource::Poll(std::vector<Message>* out, size_t max, std::chrono::mil
   impl_->scratch.resize(max);
   const ssize_t n = rd_kafka_consume_batch_queue(impl_->queue, static_cast<int>(timeout.count()),
                                                  impl_->scratch.data(), max);
-  if (n < 0) return Status::Unavailable(std::string("consume: ") + rd_kafka_err2str(rd_kafka_last_error()));
+  if (n < 0)
+    return Status::Unavailable(std::string("consume: ") + rd_kafka_err2str(rd_kafka_last_error()));
   for (ssize_t i = 0; i < n; ++i) {
     rd_kafka_message_t* m = impl_->scratch[static_cast<size_t>(i)];
     impl_->held.push_back(m);
@@ -195,7 +199,8 @@ std::optional<int64_t> KafkaSource::HighWatermark(int32_t partition) {
 Result<std::vector<int64_t>> KafkaSource::QueryEndOffsets(std::chrono::milliseconds timeout) {
   rd_kafka_topic_t* rkt = rd_kafka_topic_new(impl_->rk, impl_->topic.c_str(), nullptr);
   const rd_kafka_metadata_t* md = nullptr;
-  rd_kafka_resp_err_t err = rd_kafka_metadata(impl_->rk, 0, rkt, &md, static_cast<int>(timeout.count()));
+  rd_kafka_resp_err_t err =
+      rd_kafka_metadata(impl_->rk, 0, rkt, &md, static_cast<int>(timeout.count()));
   rd_kafka_topic_destroy(rkt);
   if (err) return Status::Unavailable(std::string("metadata: ") + rd_kafka_err2str(err));
   int partitions = 0;

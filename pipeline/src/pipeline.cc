@@ -20,8 +20,8 @@ struct Pipeline::CachedEmployee {
 
 struct Pipeline::Partition {
   std::optional<int64_t> committed_offset;  // next offset durable in the store
-  int64_t next_offset = 0;                   // next offset to apply (ahead while a batch runs)
-  KpiTable counters;                         // committed counters of this partition
+  int64_t next_offset = 0;                  // next offset to apply (ahead while a batch runs)
+  KpiTable counters;                        // committed counters of this partition
   MonthIndex newest_month = processors::kNoMonth;
   std::unordered_map<Nip, CachedEmployee> employees;  // a cache of the store
 };
@@ -47,8 +47,8 @@ int64_t NowUnixMs() {
 
 }  // namespace
 
-Pipeline::Pipeline(PipelineOptions options, ingest::EventSource* source, ingest::DeadLetterSink* dlq,
-                   storage::StateStore* store, Probe* probe)
+Pipeline::Pipeline(PipelineOptions options, ingest::EventSource* source,
+                   ingest::DeadLetterSink* dlq, storage::StateStore* store, Probe* probe)
     : options_(options), source_(source), dlq_(dlq), store_(store), probe_(probe) {
   source_->SetListener(this);
 }
@@ -86,7 +86,8 @@ bool Pipeline::ReachedEnd() const {
 Status Pipeline::RunOnce(bool* idle) {
   ++batches_;
   messages_.clear();
-  KINERJA_RETURN_IF_ERROR(source_->Poll(&messages_, options_.max_batch_messages, options_.poll_timeout));
+  KINERJA_RETURN_IF_ERROR(
+      source_->Poll(&messages_, options_.max_batch_messages, options_.poll_timeout));
   if (idle) *idle = messages_.empty();
   Batch batch;
   for (const auto& m : messages_) KINERJA_RETURN_IF_ERROR(ProcessMessage(m, batch));
@@ -96,15 +97,17 @@ Status Pipeline::RunOnce(bool* idle) {
 // An employee's first touch, for an event with Kafka timestamp `timestamp_ms`: point reads of
 // its core, then of the dedup chunks that can still hold an id inside the window (the core
 // lists them). Years are read as events need them.
-Result<Pipeline::CachedEmployee*> Pipeline::LoadEmployee(Partition& part, int32_t partition, Nip nip,
-                                                         int64_t timestamp_ms) {
+Result<Pipeline::CachedEmployee*> Pipeline::LoadEmployee(Partition& part, int32_t partition,
+                                                         Nip nip, int64_t timestamp_ms) {
   auto it = part.employees.find(nip);
   if (it == part.employees.end()) {
     CachedEmployee fresh;
-    KINERJA_RETURN_IF_ERROR(ReadEntities(partition, nip, {processors::EmployeeCoreKey(nip)}, &fresh.state));
+    KINERJA_RETURN_IF_ERROR(
+        ReadEntities(partition, nip, {processors::EmployeeCoreKey(nip)}, &fresh.state));
     if (!fresh.state.dedup.chunks.empty()) {
       KINERJA_RETURN_IF_ERROR(ReadEntities(
-          partition, nip, processors::DedupChunksToRead(nip, fresh.state, options_.dedup_window_ms, timestamp_ms),
+          partition, nip,
+          processors::DedupChunksToRead(nip, fresh.state, options_.dedup_window_ms, timestamp_ms),
           &fresh.state));
     }
     it = part.employees.emplace(nip, std::move(fresh)).first;
@@ -123,22 +126,25 @@ Status Pipeline::ReadEntities(int32_t partition, Nip nip, const std::vector<std:
   const size_t prefix = processors::EmployeeKey(nip).size();
   for (size_t i = 0; i < keys.size(); ++i) {
     if (values[i]) {
-      KINERJA_RETURN_IF_ERROR(processors::AbsorbEmployeeEntity(std::string_view(keys[i]).substr(prefix), *values[i], state));
+      KINERJA_RETURN_IF_ERROR(processors::AbsorbEmployeeEntity(
+          std::string_view(keys[i]).substr(prefix), *values[i], state));
     }
   }
   return Status::OK();
 }
 
-Status Pipeline::EnsureYears(int32_t partition, Nip nip, CachedEmployee& e, const processors::YearsNeeded& need) {
+Status Pipeline::EnsureYears(int32_t partition, Nip nip, CachedEmployee& e,
+                             const processors::YearsNeeded& need) {
   if (e.all_years) return Status::OK();
   if (need.all) {
     // Re-read every year not already in memory (those in memory may be newer than the store).
     EmployeeState stored;
     const std::string prefix = processors::YearPrefix(nip);
     const std::string tag = prefix.substr(processors::EmployeeKey(nip).size());
-    KINERJA_RETURN_IF_ERROR(store_->ScanEntities(partition, prefix, [&](std::string_view suffix, std::string_view value) {
-      return processors::AbsorbEmployeeEntity(tag + std::string(suffix), value, &stored);
-    }));
+    KINERJA_RETURN_IF_ERROR(store_->ScanEntities(
+        partition, prefix, [&](std::string_view suffix, std::string_view value) {
+          return processors::AbsorbEmployeeEntity(tag + std::string(suffix), value, &stored);
+        }));
     for (auto& [year, y] : stored.years) {
       if (std::find(e.loaded_years.begin(), e.loaded_years.end(), year) == e.loaded_years.end()) {
         e.state.years.emplace(year, std::move(y));
@@ -148,10 +154,12 @@ Status Pipeline::EnsureYears(int32_t partition, Nip nip, CachedEmployee& e, cons
     e.loaded_years.clear();
     return Status::OK();
   }
-  if (!need.year || std::find(e.loaded_years.begin(), e.loaded_years.end(), *need.year) != e.loaded_years.end()) {
+  if (!need.year ||
+      std::find(e.loaded_years.begin(), e.loaded_years.end(), *need.year) != e.loaded_years.end()) {
     return Status::OK();
   }
-  KINERJA_RETURN_IF_ERROR(ReadEntities(partition, nip, {processors::YearKey(nip, *need.year)}, &e.state));
+  KINERJA_RETURN_IF_ERROR(
+      ReadEntities(partition, nip, {processors::YearKey(nip, *need.year)}, &e.state));
   e.loaded_years.push_back(*need.year);
   return Status::OK();
 }
@@ -166,7 +174,8 @@ Status Pipeline::ProcessMessage(const ingest::Message& m, Batch& batch) {
 
   ingest::DecodeResult decoded = decoder_.Decode(m.key, m.value);
   if (auto* rejection = std::get_if<ingest::Rejection>(&decoded)) {
-    KINERJA_RETURN_IF_ERROR(dlq_->Send(m, ingest::RejectReasonName(rejection->reason), rejection->detail));
+    KINERJA_RETURN_IF_ERROR(
+        dlq_->Send(m, ingest::RejectReasonName(rejection->reason), rejection->detail));
     const size_t type = rejection->type ? static_cast<size_t>(*rejection->type) : kEventTypeCount;
     batch.counts.events[type][static_cast<size_t>(Outcome::kDeadLettered)]++;
     batch.counts.dead_letters[static_cast<size_t>(rejection->reason)]++;
@@ -182,16 +191,19 @@ Status Pipeline::ProcessMessage(const ingest::Message& m, Batch& batch) {
   CachedEmployee& employee = **loaded;
   if (m.timestamp_ms >= 0) batch.timestamps_ms.push_back(m.timestamp_ms);
   std::vector<int>& dirty_years = batch.dirty[m.partition][nip];
-  if (processors::CheckDuplicateAndRemember(employee.state.dedup, event.envelope, ts, options_.dedup_window_ms)) {
+  if (processors::CheckDuplicateAndRemember(employee.state.dedup, event.envelope, ts,
+                                            options_.dedup_window_ms)) {
     // Rare; the window's clock may have moved, so the core is written too.
     batch.counts.events[type][static_cast<size_t>(Outcome::kDuplicate)]++;
     return Status::OK();
   }
-  KINERJA_RETURN_IF_ERROR(EnsureYears(m.partition, nip, employee, processors::YearsNeededBy(event, employee.state)));
-  processors::ApplyEffect effect = processors::Apply(
-      event, employee.state, &batch.deltas.try_emplace(m.partition, KpiTable::kKeepZeros).first->second);
-  if (effect.year_written &&
-      std::find(dirty_years.begin(), dirty_years.end(), *effect.year_written) == dirty_years.end()) {
+  KINERJA_RETURN_IF_ERROR(
+      EnsureYears(m.partition, nip, employee, processors::YearsNeededBy(event, employee.state)));
+  processors::ApplyEffect effect =
+      processors::Apply(event, employee.state,
+                        &batch.deltas.try_emplace(m.partition, KpiTable::kKeepZeros).first->second);
+  if (effect.year_written && std::find(dirty_years.begin(), dirty_years.end(),
+                                       *effect.year_written) == dirty_years.end()) {
     dirty_years.push_back(*effect.year_written);
   }
   if (effect.month != processors::kNoMonth) {
@@ -215,12 +227,15 @@ Status Pipeline::CommitBatch(Batch& batch) {
       EmployeeState& state = part.employees.at(nip).state;
       dedup_writes.clear();
       processors::FlushDedup(nip, state.dedup, &dedup_writes);
-      for (auto& w : dedup_writes) writes.entities.push_back({p, std::move(w.key), std::move(w.value)});
+      for (auto& w : dedup_writes)
+        writes.entities.push_back({p, std::move(w.key), std::move(w.value)});
       for (int year : years) {
-        auto& entity = writes.entities.emplace_back(storage::WriteSet::Entity{p, processors::YearKey(nip, year), ""});
+        auto& entity = writes.entities.emplace_back(
+            storage::WriteSet::Entity{p, processors::YearKey(nip, year), ""});
         processors::EncodeYear(state.years.at(year), &*entity.value);
       }
-      auto& core = writes.entities.emplace_back(storage::WriteSet::Entity{p, processors::EmployeeCoreKey(nip), ""});
+      auto& core = writes.entities.emplace_back(
+          storage::WriteSet::Entity{p, processors::EmployeeCoreKey(nip), ""});
       processors::EncodeEmployeeCore(state, &*core.value);
     }
   }
@@ -240,7 +255,8 @@ Status Pipeline::CommitBatch(Batch& batch) {
 
   const auto t0 = std::chrono::steady_clock::now();
   KINERJA_RETURN_IF_ERROR(store_->Commit(writes));
-  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  const double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
 
   // Durable: now make it visible.
   std::vector<ingest::PartitionOffset> progress;
@@ -288,7 +304,8 @@ void Pipeline::EvictIfOverBudget() {
   std::nth_element(stamps.begin(), cut, stamps.end());
   const uint64_t threshold = cut == stamps.end() ? UINT64_MAX : *cut;
   for (auto& [p, part] : partitions_) {
-    std::erase_if(part->employees, [&](const auto& entry) { return entry.second.last_used < threshold; });
+    std::erase_if(part->employees,
+                  [&](const auto& entry) { return entry.second.last_used < threshold; });
   }
 }
 

@@ -25,7 +25,9 @@ class Writer {
     }
     out_->push_back(static_cast<char>(v));
   }
-  void Signed(int64_t v) { Varint((static_cast<uint64_t>(v) << 1) ^ static_cast<uint64_t>(v >> 63)); }
+  void Signed(int64_t v) {
+    Varint((static_cast<uint64_t>(v) << 1) ^ static_cast<uint64_t>(v >> 63));
+  }
   void Str(std::string_view s) {
     Varint(s.size());
     out_->append(s);
@@ -66,7 +68,8 @@ class Reader {
   double Double() {
     if (in_.size() - pos_ < 8) return Fail<double>();
     uint64_t bits = 0;
-    for (int i = 0; i < 8; ++i) bits |= static_cast<uint64_t>(static_cast<uint8_t>(in_[pos_ + i])) << (8 * i);
+    for (int i = 0; i < 8; ++i)
+      bits |= static_cast<uint64_t>(static_cast<uint8_t>(in_[pos_ + i])) << (8 * i);
     pos_ += 8;
     double d;
     std::memcpy(&d, &bits, sizeof d);
@@ -165,7 +168,8 @@ Status DecodeCore(std::string_view bytes, EmployeeState* s) {
     d.oldest_ms = std::min(d.oldest_ms, chunk.max_ms);  // so a sweep finds it once expired
     d.chunks.push_back(chunk);
   }
-  if (!r.ok() || !r.done()) return Status::Corruption("employee state: truncated or trailing bytes");
+  if (!r.ok() || !r.done())
+    return Status::Corruption("employee state: truncated or trailing bytes");
   return Status::OK();
 }
 

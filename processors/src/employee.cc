@@ -133,10 +133,12 @@ void EmitActivityMonth(const EmployeeState& s, MonthIndex month, int sign, KpiTa
   const std::string* agency = Attribution(s);
   const MonthState* m = FindMonth(s, month);
   if (!agency || !m) return;
-  d->Add({Kpi::kActivityMinutes, static_cast<uint8_t>(ActivityCategory::kAdministrative), month, *agency},
+  d->Add({Kpi::kActivityMinutes, static_cast<uint8_t>(ActivityCategory::kAdministrative), month,
+          *agency},
          sign * m->administrative);
-  d->Add({Kpi::kActivityMinutes, static_cast<uint8_t>(ActivityCategory::kSubstantive), month, *agency},
-         sign * m->substantive);
+  d->Add(
+      {Kpi::kActivityMinutes, static_cast<uint8_t>(ActivityCategory::kSubstantive), month, *agency},
+      sign * m->substantive);
   // "More than half of their minutes logged in the month": admin > (admin + substantive) / 2.
   if (m->administrative > m->substantive) d->Add({Kpi::kAdminHeavy, 0, month, *agency}, sign);
 }
@@ -178,7 +180,9 @@ MonthIndex FeedbackMonth(const Envelope& env, const EmployeeState& s) {
   return LocalMonth(env.time.unix_seconds, offset);
 }
 
-MonthState& MonthOf(EmployeeState& s, MonthIndex month) { return s.years[YearOf(month)].months[month]; }
+MonthState& MonthOf(EmployeeState& s, MonthIndex month) {
+  return s.years[YearOf(month)].months[month];
+}
 
 // Applies `change` to the state between emitting `facets` with -1 and with +1.
 template <class Facets, class Change>
@@ -197,9 +201,11 @@ YearsNeeded YearsNeededBy(const Event& event, const EmployeeState& s) {
         using T = std::decay_t<decltype(data)>;
         if constexpr (std::is_same_v<T, EmployeeUpserted>) {
           need.all = s.known && MovesAttribution(s, data);
-        } else if constexpr (std::is_same_v<T, SkpApproved> || std::is_same_v<T, PotentialAssessed>) {
+        } else if constexpr (std::is_same_v<T, SkpApproved> ||
+                             std::is_same_v<T, PotentialAssessed>) {
           need.year = data.year;
-        } else if constexpr (std::is_same_v<T, RealisasiReported> || std::is_same_v<T, EvidenceSubmitted>) {
+        } else if constexpr (std::is_same_v<T, RealisasiReported> ||
+                             std::is_same_v<T, EvidenceSubmitted>) {
           need.year = YearOf(data.period);
         } else if constexpr (std::is_same_v<T, FeedbackGiven>) {
           need.year = YearOf(FeedbackMonth(event.envelope, s));
@@ -273,7 +279,8 @@ ApplyEffect Apply(const Event& event, EmployeeState& s, KpiTable* d) {
   ApplyEffect effect;
   const bool was_known = s.known;
   if (const auto* u = std::get_if<EmployeeUpserted>(&event.data)) {
-    MasterData next{u->agency, u->unit, u->tz, u->position, u->employment, u->supervisor, u->active};
+    MasterData next{u->agency,     u->unit,       u->tz,    u->position,
+                    u->employment, u->supervisor, u->active};
     if (!MovesAttribution(s, *u)) {
       s.master = std::move(next);  // nothing counted changes
       return effect;
@@ -346,7 +353,8 @@ ApplyEffect Apply(const Event& event, EmployeeState& s, KpiTable* d) {
           const int year = data.completed_on.year;
           auto facets = [&](int sign) { EmitTrainingYear(s, year, sign, d); };
           Update(facets, [&] {
-            s.years[year].training[{data.completed_on, data.course}] = TrainingRecord{data.minutes, data.mode};
+            s.years[year].training[{data.completed_on, data.course}] =
+                TrainingRecord{data.minutes, data.mode};
           });
           effect.year_written = year;
         } else if constexpr (std::is_same_v<T, ActivityLogged>) {
@@ -354,8 +362,8 @@ ApplyEffect Apply(const Event& event, EmployeeState& s, KpiTable* d) {
           auto facets = [&](int sign) { EmitActivityMonth(s, month, sign, d); };
           Update(facets, [&] {
             MonthState& m = MonthOf(s, month);
-            (data.category == ActivityCategory::kAdministrative ? m.administrative : m.substantive) +=
-                data.minutes;
+            (data.category == ActivityCategory::kAdministrative ? m.administrative
+                                                                : m.substantive) += data.minutes;
           });
           effect.month = month;
           effect.year_written = YearOf(month);

@@ -15,10 +15,14 @@ JpBand BandOf(int64_t minutes) {
 
 std::string_view JpBandLabel(JpBand b) {
   switch (b) {
-    case JpBand::kNone: return "0";
-    case JpBand::kLt10: return "lt10";
-    case JpBand::k10To20: return "10to20";
-    case JpBand::kGe20: return "ge20";
+    case JpBand::kNone:
+      return "0";
+    case JpBand::kLt10:
+      return "lt10";
+    case JpBand::k10To20:
+      return "10to20";
+    case JpBand::kGe20:
+      return "ge20";
   }
   return "0";
 }
@@ -90,17 +94,23 @@ int TalentBox(Potential potential, Expectation hasil) {
   static constexpr int kBoxes[3][3] = {{1, 2, 4}, {3, 5, 7}, {6, 8, 9}};
   int column = 0;
   switch (hasil) {
-    case Expectation::kDiBawah: column = 0; break;
-    case Expectation::kSesuai: column = 1; break;
-    case Expectation::kDiAtas: column = 2; break;
+    case Expectation::kDiBawah:
+      column = 0;
+      break;
+    case Expectation::kSesuai:
+      column = 1;
+      break;
+    case Expectation::kDiAtas:
+      column = 2;
+      break;
   }
   return kBoxes[static_cast<int>(potential)][column];
 }
 
 size_t KpiKeyHash::operator()(const KpiKey& k) const noexcept {
   size_t h = std::hash<std::string_view>{}(k.agency);
-  const uint64_t packed = (static_cast<uint64_t>(k.kpi) << 40) | (static_cast<uint64_t>(k.sub) << 32) |
-                          static_cast<uint32_t>(k.period);
+  const uint64_t packed = (static_cast<uint64_t>(k.kpi) << 40) |
+                          (static_cast<uint64_t>(k.sub) << 32) | static_cast<uint32_t>(k.period);
   return h ^ (packed * 0x9E3779B97F4A7C15ULL + (h << 6) + (h >> 2));
 }
 
@@ -128,7 +138,8 @@ std::string EncodeKpiKey(const KpiKey& key) {
   out.push_back(static_cast<char>(key.kpi));
   out.push_back(static_cast<char>(key.sub));
   const auto p = static_cast<uint32_t>(key.period);
-  for (int shift = 24; shift >= 0; shift -= 8) out.push_back(static_cast<char>((p >> shift) & 0xFF));
+  for (int shift = 24; shift >= 0; shift -= 8)
+    out.push_back(static_cast<char>((p >> shift) & 0xFF));
   out += key.agency;
   return out;
 }

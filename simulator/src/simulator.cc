@@ -34,11 +34,12 @@ constexpr int kDaySeconds = 86400;
 
 struct Calendar {
   int year = 0;
-  int days = 0;                          // simulated days (at most the days of the year)
-  std::vector<std::string> date;         // "YYYY-MM-DD" per day of the year
-  std::vector<uint8_t> working;          // Monday-Friday and not a fixed-date national holiday
-  std::array<int, 14> month_start = {};  // day of the year of the 1st of month m; [13] = days in year
-  std::array<std::string, 13> month;     // "YYYY-MM"
+  int days = 0;                   // simulated days (at most the days of the year)
+  std::vector<std::string> date;  // "YYYY-MM-DD" per day of the year
+  std::vector<uint8_t> working;   // Monday-Friday and not a fixed-date national holiday
+  std::array<int, 14> month_start =
+      {};                             // day of the year of the 1st of month m; [13] = days in year
+  std::array<std::string, 13> month;  // "YYYY-MM"
 
   explicit Calendar(int y, int simulated) : year(y) {
     const int64_t jan1 = DaysFromCivil(y, 1, 1);
@@ -47,7 +48,8 @@ struct Calendar {
     for (int d = 0; d < in_year; ++d) {
       const Date c = CivilFromDays(jan1 + d);
       date.push_back(FormatDate(c));
-      const int weekday = static_cast<int>((jan1 + d + 4) % 7);  // 0 = Sunday (1970-01-01 was Thursday)
+      const int weekday =
+          static_cast<int>((jan1 + d + 4) % 7);  // 0 = Sunday (1970-01-01 was Thursday)
       const int md = c.month * 100 + c.day;
       // Fixed-date holidays: New Year, Labour Day, Pancasila Day, Independence Day, Christmas.
       const bool holiday = md == 101 || md == 501 || md == 601 || md == 817 || md == 1225;
@@ -118,7 +120,8 @@ Skp MakeSkp(uint64_t seed, int index, int version) {
     for (int i = 0; i < s.count; ++i) {
       Indicator& x = s.ind[static_cast<size_t>(i)];
       const double scale = r.Uniform(0.75, 1.3);
-      if (r.Chance(0.5) && kUnits[x.unit].unit != "laporan") x.target = std::max(1, static_cast<int>(std::lround(x.target * scale)));
+      if (r.Chance(0.5) && kUnits[x.unit].unit != "laporan")
+        x.target = std::max(1, static_cast<int>(std::lround(x.target * scale)));
     }
     if (r.Chance(0.6) && s.count < kMaxIndicators) {
       Indicator& x = s.ind[static_cast<size_t>(s.count++)];
@@ -174,10 +177,14 @@ struct Item {
 enum Rank : uint8_t { kStaff, kPengawasRank, kAdministratorRank, kJptRank, kRanks };
 Rank RankOf(Position p) {
   switch (p) {
-    case Position::kJpt: return kJptRank;
-    case Position::kAdministrator: return kAdministratorRank;
-    case Position::kPengawas: return kPengawasRank;
-    default: return kStaff;
+    case Position::kJpt:
+      return kJptRank;
+    case Position::kAdministrator:
+      return kAdministratorRank;
+    case Position::kPengawas:
+      return kPengawasRank;
+    default:
+      return kStaff;
   }
 }
 
@@ -217,34 +224,39 @@ struct Employee {
   // Schedules an item while the pending ones are being handled (after the current one).
   void Insert(Item it) {
     it.order = next_order++;
-    const auto pos = std::upper_bound(pending.begin() + static_cast<std::ptrdiff_t>(head), pending.end(), it,
-                                      [](const Item& x, const Item& y) { return x.at < y.at; });
+    const auto pos =
+        std::upper_bound(pending.begin() + static_cast<std::ptrdiff_t>(head), pending.end(), it,
+                         [](const Item& x, const Item& y) { return x.at < y.at; });
     pending.insert(pos, it);
   }
   void SortPending() {
     pending.erase(pending.begin(), pending.begin() + static_cast<std::ptrdiff_t>(head));
     head = 0;
-    std::sort(pending.begin(), pending.end(),
-              [](const Item& x, const Item& y) { return x.at != y.at ? x.at < y.at : x.order < y.order; });
+    std::sort(pending.begin(), pending.end(), [](const Item& x, const Item& y) {
+      return x.at != y.at ? x.at < y.at : x.order < y.order;
+    });
   }
 };
 
 constexpr std::array<std::string_view, 8> kUnitNames = {
-    "Sekretariat",        "Subbagian Umum dan Kepegawaian", "Subbagian Keuangan",
-    "Bidang Perencanaan", "Bidang Pelayanan Publik",        "Bidang Pengawasan",
-    "Bidang Data dan Informasi", "Bidang Pengembangan SDM",
+    "Sekretariat",
+    "Subbagian Umum dan Kepegawaian",
+    "Subbagian Keuangan",
+    "Bidang Perencanaan",
+    "Bidang Pelayanan Publik",
+    "Bidang Pengawasan",
+    "Bidang Data dan Informasi",
+    "Bidang Pengembangan SDM",
 };
 constexpr std::array<std::string_view, 6> kNotes = {
-    "Laporan bulanan tepat waktu, pertahankan.",
-    "Mohon lengkapi bukti dukung kegiatan.",
-    "Koordinasi dengan tim sudah baik.",
-    "Perlu peningkatan ketelitian data.",
-    "Terima kasih atas pelayanan yang responsif.",
-    "Segera tindak lanjuti disposisi pimpinan.",
+    "Laporan bulanan tepat waktu, pertahankan.",   "Mohon lengkapi bukti dukung kegiatan.",
+    "Koordinasi dengan tim sudah baik.",           "Perlu peningkatan ketelitian data.",
+    "Terima kasih atas pelayanan yang responsif.", "Segera tindak lanjuti disposisi pimpinan.",
 };
-constexpr std::array<std::string_view, 4> kClassroomCourses = {"LATSAR-CPNS", "PKA", "PKP", "BIMTEK-SAKIP"};
-constexpr std::array<std::string_view, 5> kOnlineCourses = {"ELEARN-ASN-UNGGUL", "ELEARN-ANTIKORUPSI",
-                                                            "ELEARN-SIASN", "COACHING", "MENTORING"};
+constexpr std::array<std::string_view, 4> kClassroomCourses = {"LATSAR-CPNS", "PKA", "PKP",
+                                                               "BIMTEK-SAKIP"};
+constexpr std::array<std::string_view, 5> kOnlineCourses = {
+    "ELEARN-ASN-UNGGUL", "ELEARN-ANTIKORUPSI", "ELEARN-SIASN", "COACHING", "MENTORING"};
 
 Position DrawPosition(Rng& r) {
   // ~39% administrative staff (pelaksana), then functional specialists and managers.
@@ -276,9 +288,13 @@ std::array<char, 18> MakeNip(Rng& r, int year, bool pppk, std::unordered_set<uin
     const int sex = r.Int(1, 2);
     const int seq = r.Int(1, 999);
     const uint64_t n = ((((static_cast<uint64_t>(by) * 100 + static_cast<uint64_t>(bm)) * 100 +
-                         static_cast<uint64_t>(bd)) * 10000 + static_cast<uint64_t>(ay)) * 100 +
-                        static_cast<uint64_t>(am)) * 10000 + static_cast<uint64_t>(sex) * 1000 +
-                       static_cast<uint64_t>(seq);
+                          static_cast<uint64_t>(bd)) *
+                             10000 +
+                         static_cast<uint64_t>(ay)) *
+                            100 +
+                        static_cast<uint64_t>(am)) *
+                           10000 +
+                       static_cast<uint64_t>(sex) * 1000 + static_cast<uint64_t>(seq);
     if (!used.insert(n).second) continue;
     std::array<char, 18> out;
     uint64_t v = n;
@@ -291,7 +307,9 @@ std::array<char, 18> MakeNip(Rng& r, int year, bool pppk, std::unordered_set<uin
 }
 
 Expectation ExpectationOf(double score, double below, double above) {
-  return score > above ? Expectation::kDiAtas : score < below ? Expectation::kDiBawah : Expectation::kSesuai;
+  return score > above   ? Expectation::kDiAtas
+         : score < below ? Expectation::kDiBawah
+                         : Expectation::kSesuai;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -301,7 +319,8 @@ class Simulation {
   Simulation(const SimulatorOptions& o, const EventSink& sink)
       : o_(o), sink_(sink), cal_(o.year, o.days) {
     json_.reserve(1024);
-    for (TimeZone tz : {TimeZone::kJakarta, TimeZone::kPontianak, TimeZone::kMakassar, TimeZone::kJayapura}) {
+    for (TimeZone tz :
+         {TimeZone::kJakarta, TimeZone::kPontianak, TimeZone::kMakassar, TimeZone::kJayapura}) {
       const int m = UtcOffsetMinutes(tz);  // all positive in Indonesia
       char buf[16];
       std::snprintf(buf, sizeof buf, "+%02d:%02d", m / 60, m % 60);
@@ -363,13 +382,15 @@ class Simulation {
       const bool managerial = RankOf(e.position) != kStaff;
       e.employment = managerial || er.Chance(0.6) ? Employment::kPns : Employment::kPppk;
       e.nip = MakeNip(r, o_.year, e.employment == Employment::kPppk, used);
-      e.admin_share = static_cast<float>(e.position == Position::kPelaksana ? er.Uniform(0.45, 0.85)
-                                                                            : er.Uniform(0.1, 0.45));
+      e.admin_share = static_cast<float>(
+          e.position == Position::kPelaksana ? er.Uniform(0.45, 0.85) : er.Uniform(0.1, 0.45));
       e.talent = static_cast<float>(er.Normal());
       e.behaviour = static_cast<float>(0.6 * e.talent + 0.8 * er.Normal());
-      e.perf = static_cast<float>(std::clamp(0.97 + 0.12 * e.talent + 0.06 * er.Normal(), 0.5, 1.5));
+      e.perf =
+          static_cast<float>(std::clamp(0.97 + 0.12 * e.talent + 0.06 * er.Normal(), 0.5, 1.5));
       // Most supervisors give feedback every month or two; some hardly ever.
-      e.feedback_rate = static_cast<float>(er.Chance(0.15) ? er.Uniform(0.15, 0.5) : er.Uniform(0.9, 2.8));
+      e.feedback_rate =
+          static_cast<float>(er.Chance(0.15) ? er.Uniform(0.15, 0.5) : er.Uniform(0.9, 2.8));
       e.home_agency = e.now.agency;
       e.remote = e.now.tz == TimeZone::kJayapura;
       by_rank_[static_cast<size_t>(e.now.agency)][RankOf(e.position)].push_back(i);
@@ -383,7 +404,8 @@ class Simulation {
   int PickAgency(Rng& r) const {
     const double u = r.Uniform();
     const auto it = std::upper_bound(agency_cdf_.begin(), agency_cdf_.end(), u);
-    return std::min(static_cast<int>(it - agency_cdf_.begin()), static_cast<int>(agency_cdf_.size()) - 1);
+    return std::min(static_cast<int>(it - agency_cdf_.begin()),
+                    static_cast<int>(agency_cdf_.size()) - 1);
   }
 
   // The largest agency is a ministry with regional offices in every time zone; the others sit
@@ -407,7 +429,9 @@ class Simulation {
     return -1;
   }
 
-  static int Sec(Rng& r, int from_hour, int to_hour) { return r.Int(from_hour * 3600, to_hour * 3600 - 1); }
+  static int Sec(Rng& r, int from_hour, int to_hour) {
+    return r.Int(from_hour * 3600, to_hour * 3600 - 1);
+  }
   static int32_t At(int day, int sec) { return day * kDaySeconds + sec; }
 
   // The events of the year that do not follow the monthly rhythm. Drawn again from the
@@ -417,8 +441,10 @@ class Simulation {
   void PlanYear(Employee& e, int month) {
     Rng r(o_.seed, PlanStream(e.index));
     const int last = cal_.DaysInYear() - 1;
-    const int32_t from = month == 0 ? INT32_MAX : At(cal_.month_start[static_cast<size_t>(month)], 0);
-    const int32_t to = month == 0 ? INT32_MAX : At(cal_.month_start[static_cast<size_t>(month + 1)], 0);
+    const int32_t from =
+        month == 0 ? INT32_MAX : At(cal_.month_start[static_cast<size_t>(month)], 0);
+    const int32_t to =
+        month == 0 ? INT32_MAX : At(cal_.month_start[static_cast<size_t>(month + 1)], 0);
     auto put = [&](Item it) {
       if (it.at >= from && it.at < to) e.Schedule(it);
     };
@@ -434,7 +460,8 @@ class Simulation {
       const int day = cal_.WorkingDay(r, cal_.month_start[3], cal_.month_start[11] - 1);
       Placement& p = e.after_transfer;
       p.agency = PickAgency(r);
-      if (p.agency == e.home_agency) p.agency = (p.agency + 1) % static_cast<int>(agency_cdf_.size());
+      if (p.agency == e.home_agency)
+        p.agency = (p.agency + 1) % static_cast<int>(agency_cdf_.size());
       p.tz = TzIn(p.agency, r);
       p.unit = static_cast<uint8_t>(r.Int(0, static_cast<int>(kUnitNames.size()) - 1));
       p.supervisor = PickSupervisor(p.agency, e, r);
@@ -443,7 +470,8 @@ class Simulation {
     } else if (r.Chance(0.05)) {
       e.revision_day = cal_.WorkingDay(r, cal_.month_start[6], cal_.month_start[10] - 1);
     }
-    if (e.revision_day >= 0) put({.at = At(e.revision_day, Sec(r, 9, 16)), .kind = Kind::kSkp, .a = 1});
+    if (e.revision_day >= 0)
+      put({.at = At(e.revision_day, Sec(r, 9, 16)), .kind = Kind::kSkp, .a = 1});
     // ~3.5% become inactive (leave, suspension, retirement) between April and October; 2/3 of
     // them return within two to seven weeks.
     if (r.Chance(0.035)) {
@@ -466,8 +494,12 @@ class Simulation {
       const uint8_t mode = static_cast<uint8_t>(classroom ? 0 : 1) |
                            static_cast<uint8_t>(r.Int(0, 3) << 1);  // bits 1-2: which course
       ++course;
-      Item t{.at = At(day, Sec(r, 15, 17)), .c = static_cast<uint32_t>(day), .value = static_cast<float>(minutes),
-             .b = course, .kind = Kind::kTraining, .a = mode};
+      Item t{.at = At(day, Sec(r, 15, 17)),
+             .c = static_cast<uint32_t>(day),
+             .value = static_cast<float>(minutes),
+             .b = course,
+             .kind = Kind::kTraining,
+             .a = mode};
       put(t);
       if (r.Chance(0.04)) {  // the record is re-sent later with corrected minutes
         const int fix = std::max(45, minutes + 45 * (r.Chance(0.5) ? 1 : -1) * r.Int(1, 2));
@@ -479,19 +511,22 @@ class Simulation {
     }
     // Talent assessment (potential) in October-November.
     const double q = 0.5 * e.talent + 0.87 * r.Normal();
-    const uint8_t potential = static_cast<uint8_t>(q < -0.7 ? Potential::kRendah
+    const uint8_t potential = static_cast<uint8_t>(q < -0.7  ? Potential::kRendah
                                                    : q > 0.7 ? Potential::kTinggi
                                                              : Potential::kMenengah);
-    put({.at = At(cal_.WorkingDay(r, cal_.month_start[10], cal_.month_start[12] - 1), Sec(r, 9, 16)),
-         .kind = Kind::kPotential, .a = potential});
+    put({.at =
+             At(cal_.WorkingDay(r, cal_.month_start[10], cal_.month_start[12] - 1), Sec(r, 9, 16)),
+         .kind = Kind::kPotential,
+         .a = potential});
     // Annual rating in mid-December; ~3% are revised a few days later (an objection upheld).
     const int annual = cal_.WorkingDay(r, cal_.month_start[12] + 9, cal_.month_start[12] + 21);
     Item rating{.at = At(annual, Sec(r, 9, 16)), .kind = Kind::kRating};
-    SetRating(rating, e.talent + 0.45 * r.Normal(), -1.3, 1.0, e.behaviour + 0.3 * r.Normal(), -1.5, 1.1);
+    SetRating(rating, e.talent + 0.45 * r.Normal(), -1.3, 1.0, e.behaviour + 0.3 * r.Normal(), -1.5,
+              1.1);
     put(rating);
     if (r.Chance(0.03)) {
-      SetRating(rating, e.talent + 0.6 + 0.45 * r.Normal(), -1.3, 1.0, e.behaviour + 0.5 + 0.3 * r.Normal(),
-                -1.5, 1.1);
+      SetRating(rating, e.talent + 0.6 + 0.45 * r.Normal(), -1.3, 1.0,
+                e.behaviour + 0.5 + 0.3 * r.Normal(), -1.5, 1.1);
       rating.at = At(std::min(last, annual + r.Int(3, 8)), Sec(r, 9, 16));
       put(rating);
     }
@@ -512,7 +547,8 @@ class Simulation {
     const int end = cal_.month_start[static_cast<size_t>(month + 1)];  // exclusive
     if (month >= 2) {
       const int reported = month - 1;
-      const Skp skp = MakeSkp(o_.seed, e.index, e.revision_day >= 0 && e.revision_day <= start ? 1 : 0);
+      const Skp skp =
+          MakeSkp(o_.seed, e.index, e.revision_day >= 0 && e.revision_day <= start ? 1 : 0);
       for (int i = 0; i < skp.count; ++i) {
         const Indicator& x = skp.ind[static_cast<size_t>(i)];
         const UnitTemplate& u = kUnits[x.unit];
@@ -530,20 +566,28 @@ class Simulation {
         // Evidence and corrections are drawn when the report goes out (FollowUps): an
         // employee holds fewer scheduled events at a time.
         const uint8_t flags = static_cast<uint8_t>(i + 1) | (u.decimal ? kDecimalBit : 0);
-        e.Schedule({.at = At(day, Sec(r, 8, 16)), .value = static_cast<float>(MonthlyValue(r, x, u, e.perf)),
-                    .b = static_cast<uint16_t>(reported), .kind = Kind::kRealisasi, .a = flags});
+        e.Schedule({.at = At(day, Sec(r, 8, 16)),
+                    .value = static_cast<float>(MonthlyValue(r, x, u, e.perf)),
+                    .b = static_cast<uint16_t>(reported),
+                    .kind = Kind::kRealisasi,
+                    .a = flags});
       }
       // Now and then a report for an indicator that is not in the SKP (an id from last year's).
       if (r.Chance(0.02)) {
         e.Schedule({.at = At(cal_.WorkingDay(r, start, start + 6), Sec(r, 8, 16)),
-                    .c = static_cast<uint32_t>(r.Int(1, 5)), .value = static_cast<float>(r.Int(1, 20)),
-                    .b = static_cast<uint16_t>(reported), .kind = Kind::kRealisasi, .a = 0});
+                    .c = static_cast<uint32_t>(r.Int(1, 5)),
+                    .value = static_cast<float>(r.Int(1, 20)),
+                    .b = static_cast<uint16_t>(reported),
+                    .kind = Kind::kRealisasi,
+                    .a = 0});
       }
       // The periodic (monthly) rating, after the realisasi; a few months are skipped.
       if (r.Chance(0.93)) {
         Item rating{.at = At(cal_.WorkingDay(r, start + 7, start + 14), Sec(r, 9, 16)),
-                    .c = static_cast<uint32_t>(reported), .kind = Kind::kRating};
-        SetRating(rating, e.talent + 0.7 * r.Normal(), -1.5, 1.2, e.behaviour + 0.6 * r.Normal(), -1.8, 1.2);
+                    .c = static_cast<uint32_t>(reported),
+                    .kind = Kind::kRating};
+        SetRating(rating, e.talent + 0.7 * r.Normal(), -1.5, 1.2, e.behaviour + 0.6 * r.Normal(),
+                  -1.8, 1.2);
         e.Schedule(rating);
       }
     }
@@ -561,7 +605,8 @@ class Simulation {
         at = At(std::min(end - 1, cal_.WorkingDay(r, start, end - 1)), Sec(r, 8, 17));
       }
       const uint8_t value = r.Chance(0.8) ? static_cast<uint8_t>(r.Int(0, 6)) : 7;
-      const uint16_t note = r.Chance(0.3) ? static_cast<uint16_t>(r.Int(1, static_cast<int>(kNotes.size()))) : 0;
+      const uint16_t note =
+          r.Chance(0.3) ? static_cast<uint16_t>(r.Int(1, static_cast<int>(kNotes.size()))) : 0;
       e.Schedule({.at = at, .b = note, .kind = Kind::kFeedback, .a = value});
     }
     e.SortPending();
@@ -576,8 +621,11 @@ class Simulation {
     const int day = report.at / kDaySeconds;
     const int sec = report.at % kDaySeconds;
     if (r.Chance(0.88)) {
-      Item ev{.at = At(day, std::min(kDaySeconds - 1, sec + r.Int(60, 3600))), .c = static_cast<uint32_t>(r.Next()),
-              .b = report.b, .kind = Kind::kEvidence, .a = static_cast<uint8_t>(report.a & kIndicatorMask)};
+      Item ev{.at = At(day, std::min(kDaySeconds - 1, sec + r.Int(60, 3600))),
+              .c = static_cast<uint32_t>(r.Next()),
+              .b = report.b,
+              .kind = Kind::kEvidence,
+              .a = static_cast<uint8_t>(report.a & kIndicatorMask)};
       e.Insert(ev);
       if (r.Chance(0.04)) {
         ev.at = At(std::min(last, day + r.Int(0, 5)), Sec(r, 17, 18));
@@ -616,8 +664,10 @@ class Simulation {
 
   // --- one employee-day ------------------------------------------------------------------------
   bool RunDay(Employee& e, int day) {
-    static constexpr std::array<int, 3> kActivitySec = {10 * 3600 + 1800, 12 * 3600 + 1800, 14 * 3600 + 1800};
-    const int acts = o_.daily_activity && cal_.working[static_cast<size_t>(day)] ? e.rng.Int(1, 3) : 0;
+    static constexpr std::array<int, 3> kActivitySec = {10 * 3600 + 1800, 12 * 3600 + 1800,
+                                                        14 * 3600 + 1800};
+    const int acts =
+        o_.daily_activity && cal_.working[static_cast<size_t>(day)] ? e.rng.Int(1, 3) : 0;
     const int32_t tomorrow = At(day + 1, 0);
     int a = 0;
     for (;;) {

@@ -17,7 +17,9 @@ inline constexpr char kCounter = 'C';
 inline constexpr char kOffset = 'O';
 inline constexpr char kMeta = 'M';
 inline constexpr int32_t kMaxPartition = 0xFFFE;
-inline constexpr std::string_view kFormatKey = "\xff\xff" "format";
+inline constexpr std::string_view kFormatKey =
+    "\xff\xff"
+    "format";
 inline constexpr std::string_view kFormatVersion = "kinerja-state-3";
 
 std::string Prefix(int32_t partition);

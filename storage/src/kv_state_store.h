@@ -47,7 +47,8 @@ class KvStateStore : public StateStore {
     });
     if (!st.ok()) return st;
     if (!inner.ok()) return inner;
-    const std::vector<std::string> point = {keys::Make(partition, keys::kOffset), keys::Make(partition, keys::kMeta)};
+    const std::vector<std::string> point = {keys::Make(partition, keys::kOffset),
+                                            keys::Make(partition, keys::kMeta)};
     std::vector<std::optional<std::string>> values;
     KINERJA_RETURN_IF_ERROR(kv_->MultiGet(point, &values));
     for (size_t i = 0; i < point.size(); ++i) {
@@ -65,15 +66,17 @@ class KvStateStore : public StateStore {
     return kv_->MultiGet(full, values);
   }
 
-  Status ScanEntities(int32_t partition, std::string_view prefix,
-                      const std::function<Status(std::string_view, std::string_view)>& fn) override {
+  Status ScanEntities(
+      int32_t partition, std::string_view prefix,
+      const std::function<Status(std::string_view, std::string_view)>& fn) override {
     KINERJA_RETURN_IF_ERROR(CheckPartition(partition));
     const std::string start = keys::Make(partition, keys::kEntity, prefix);
     Status inner;
-    Status st = kv_->Scan(start, keys::PrefixEnd(start), [&](std::string_view k, std::string_view v) {
-      inner = fn(k.substr(start.size()), v);
-      return inner.ok();
-    });
+    Status st =
+        kv_->Scan(start, keys::PrefixEnd(start), [&](std::string_view k, std::string_view v) {
+          inner = fn(k.substr(start.size()), v);
+          return inner.ok();
+        });
     return st.ok() ? inner : st;
   }
 
@@ -94,7 +97,8 @@ class KvStateStore : public StateStore {
     }
     for (const auto& p : w.progress) {
       KINERJA_RETURN_IF_ERROR(CheckPartition(p.partition));
-      ops.push_back({keys::Make(p.partition, keys::kOffset), &encoded.emplace_back(keys::EncodeInt64(p.next_offset))});
+      ops.push_back({keys::Make(p.partition, keys::kOffset),
+                     &encoded.emplace_back(keys::EncodeInt64(p.next_offset))});
       ops.push_back({keys::Make(p.partition, keys::kMeta), &p.meta});
     }
     return kv_->Apply(ops);
@@ -107,7 +111,8 @@ class KvStateStore : public StateStore {
       std::optional<int32_t> found;
       KINERJA_RETURN_IF_ERROR(kv_->Scan(keys::Prefix(p), keys::Prefix(keys::kMaxPartition + 1),
                                         [&](std::string_view k, std::string_view) {
-                                          if (auto parsed = keys::Parse(k)) found = parsed->partition;
+                                          if (auto parsed = keys::Parse(k))
+                                            found = parsed->partition;
                                           return false;
                                         }));
       if (!found) break;
@@ -141,8 +146,11 @@ class KvStateStore : public StateStore {
         snap->counters.emplace_back(std::string(k.suffix), *val);
         break;
       }
-      case keys::kMeta: snap->meta = std::string(v); break;
-      default: break;  // entities are read on demand
+      case keys::kMeta:
+        snap->meta = std::string(v);
+        break;
+      default:
+        break;  // entities are read on demand
     }
     return Status::OK();
   }

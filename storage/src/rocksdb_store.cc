@@ -127,10 +127,13 @@ Result<std::unique_ptr<StateStore>> OpenRocksDbStateStore(const RocksDbOptions& 
 
   // Refuse a directory written with another layout rather than misreading it.
   std::string format;
-  s = db->Get(rocksdb::ReadOptions(), rocksdb::Slice(keys::kFormatKey.data(), keys::kFormatKey.size()), &format);
+  s = db->Get(rocksdb::ReadOptions(),
+              rocksdb::Slice(keys::kFormatKey.data(), keys::kFormatKey.size()), &format);
   if (s.IsNotFound()) {
-    if (o.read_only) return Status::NotFound("state directory " + o.path + " holds no Kinerja state");
-    s = db->Put(rocksdb::WriteOptions(), rocksdb::Slice(keys::kFormatKey.data(), keys::kFormatKey.size()),
+    if (o.read_only)
+      return Status::NotFound("state directory " + o.path + " holds no Kinerja state");
+    s = db->Put(rocksdb::WriteOptions(),
+                rocksdb::Slice(keys::kFormatKey.data(), keys::kFormatKey.size()),
                 rocksdb::Slice(keys::kFormatVersion.data(), keys::kFormatVersion.size()));
     if (!s.ok()) return Wrap(s, "initialising state directory");
   } else if (!s.ok()) {
@@ -139,7 +142,8 @@ Result<std::unique_ptr<StateStore>> OpenRocksDbStateStore(const RocksDbOptions& 
     return Status::Corruption("state directory " + o.path + " has format '" + format +
                               "', this build reads '" + std::string(keys::kFormatVersion) + "'");
   }
-  return std::unique_ptr<StateStore>(std::make_unique<KvStateStore>(std::make_unique<RocksKv>(std::move(db))));
+  return std::unique_ptr<StateStore>(
+      std::make_unique<KvStateStore>(std::make_unique<RocksKv>(std::move(db))));
 }
 
 }  // namespace kinerja::storage

@@ -18,7 +18,9 @@ class PrometheusServer {
  public:
   PrometheusServer(const std::string& dir, const std::string& target) : dir_(dir) {
     std::string out;
-    const int rc = RunCommand({"/bin/bash", std::string(KINERJA_SOURCE_DIR) + "/ops/prometheus.sh", "start", dir, target}, &out);
+    const int rc = RunCommand(
+        {"/bin/bash", std::string(KINERJA_SOURCE_DIR) + "/ops/prometheus.sh", "start", dir, target},
+        &out);
     if (rc != 0) throw std::runtime_error("prometheus did not start: " + out);
     url_port_ = std::stoi(ReadFile(dir + "/url").substr(std::string("http://127.0.0.1:").size()));
   }
@@ -40,7 +42,8 @@ class PrometheusServer {
     auto body = HttpGet(url_port_, "/api/v1/query?query=" + q);
     if (!body) return std::nullopt;
     auto doc = json::parse(*body, nullptr, false);
-    if (doc.is_discarded() || doc["status"] != "success" || doc["data"]["result"].size() != 1) return std::nullopt;
+    if (doc.is_discarded() || doc["status"] != "success" || doc["data"]["result"].size() != 1)
+      return std::nullopt;
     return std::stod(doc["data"]["result"][0]["value"][1].get<std::string>());
   }
 
@@ -57,7 +60,8 @@ TEST_CASE("live KPIs reach a real Prometheus server") {
   const std::string log = dir / "run.log";
   Process run(RunArgs(t, dir / "state", "g-e2e"), log);
   int port = 0;
-  REQUIRE(WaitFor([&] { return (port = AnnouncedMetricsPort(ReadFile(log))) > 0; }, std::chrono::seconds(30)));
+  REQUIRE(WaitFor([&] { return (port = AnnouncedMetricsPort(ReadFile(log))) > 0; },
+                  std::chrono::seconds(30)));
   PrometheusServer prom(dir / "prometheus", "127.0.0.1:" + std::to_string(port));
 
   const std::string n1 = "198609262015051001", n2 = "199001012015052002";
@@ -84,13 +88,22 @@ TEST_CASE("live KPIs reach a real Prometheus server") {
   // Prometheus scrapes every second; its first scrape can take several seconds.
   const auto deadline = std::chrono::seconds(90);
   CHECK(WaitFor([&] { return prom.Query("kinerja_employees{agency=\"A1\"}") == 2.0; }, deadline));
-  CHECK(WaitFor([&] { return prom.Query("kinerja_training_jp{agency=\"A1\",year=\"2026\"}") == 20.0; }, deadline));
-  CHECK(WaitFor([&] {
-    return prom.Query("kinerja_training_employees{agency=\"A1\",year=\"2026\",jp_band=\"0\"}") == 1.0;
-  }, deadline));
-  CHECK(WaitFor([&] {
-    return prom.Query("kinerja_activity_seconds{agency=\"A1\",month=\"2026-03\",category=\"administrative\"}") == 45.0 * 60;
-  }, deadline));
+  CHECK(WaitFor(
+      [&] { return prom.Query("kinerja_training_jp{agency=\"A1\",year=\"2026\"}") == 20.0; },
+      deadline));
+  CHECK(WaitFor(
+      [&] {
+        return prom.Query(
+                   "kinerja_training_employees{agency=\"A1\",year=\"2026\",jp_band=\"0\"}") == 1.0;
+      },
+      deadline));
+  CHECK(WaitFor(
+      [&] {
+        return prom.Query(
+                   "kinerja_activity_seconds{agency=\"A1\",month=\"2026-03\",category="
+                   "\"administrative\"}") == 45.0 * 60;
+      },
+      deadline));
   // Worked out by hand: n1 has an SKP with one indicator (target 10) and realisasi 5 in March:
   // achievement 0.5, target not met; one report, with evidence; one feedback in March; the
   // periodic rating di_atas/di_atas is sangat_baik; the annual sesuai/sesuai is baik; with
@@ -115,8 +128,12 @@ TEST_CASE("live KPIs reach a real Prometheus server") {
   }
   // Not met: the series is absent, not 0.
   CHECK(prom.Query("absent(kinerja_skp_targets_met_employees)") == 1.0);
-  CHECK(WaitFor([&] { return prom.Query("kinerja_dead_letters_total{reason=\"malformed_json\"}") == 1.0; }, deadline));
-  CHECK(WaitFor([&] { return prom.Query("sum(kinerja_events_total{outcome=\"applied\"})") == 11.0; }, deadline));
+  CHECK(WaitFor(
+      [&] { return prom.Query("kinerja_dead_letters_total{reason=\"malformed_json\"}") == 1.0; },
+      deadline));
+  CHECK(
+      WaitFor([&] { return prom.Query("sum(kinerja_events_total{outcome=\"applied\"})") == 11.0; },
+              deadline));
   // Every decoded event's age is observed once, at its commit (the dead letter is not).
   CHECK(WaitFor([&] { return prom.Query("kinerja_event_age_seconds_count") == 11.0; }, deadline));
   CHECK(WaitFor([&] { return prom.Query("sum(kinerja_consumer_lag_messages)") == 0.0; }, deadline));

@@ -31,7 +31,8 @@ TEST_CASE("JP bands: all four for a year with training adding up to the agency's
   REQUIRE(jp);
   CHECK(jp->value == Approx(30.0));
   auto band = [&](const char* b) {
-    const Series* x = Find(s, "kinerja_training_employees", {{"agency", "A1"}, {"year", "2026"}, {"jp_band", b}});
+    const Series* x =
+        Find(s, "kinerja_training_employees", {{"agency", "A1"}, {"year", "2026"}, {"jp_band", b}});
     REQUIRE(x);
     return x->value;
   };
@@ -40,7 +41,8 @@ TEST_CASE("JP bands: all four for a year with training adding up to the agency's
   CHECK(band("10to20") == 0);
   CHECK(band("ge20") == 1);
   // No training in 2025: no band series for it.
-  CHECK_FALSE(Find(s, "kinerja_training_employees", {{"agency", "A1"}, {"year", "2025"}, {"jp_band", "0"}}));
+  CHECK_FALSE(Find(s, "kinerja_training_employees",
+                   {{"agency", "A1"}, {"year", "2025"}, {"jp_band", "0"}}));
 }
 
 TEST_CASE("month series are windowed on the newest month in the data not the clock") {
@@ -52,8 +54,10 @@ TEST_CASE("month series are windowed on the newest month in the data not the clo
   auto s = RenderKpis(t, ToMonthIndex(2026, 2), view);
   // 2025-02 .. 2026-02 inclusive: 2025-01 drops out.
   CHECK_FALSE(Find(s, "kinerja_admin_heavy_employees", {{"agency", "A1"}, {"month", "2025-01"}}));
-  CHECK(Find(s, "kinerja_admin_heavy_employees", {{"agency", "A1"}, {"month", "2025-02"}})->value == 2);
-  CHECK(Find(s, "kinerja_admin_heavy_employees", {{"agency", "A1"}, {"month", "2026-02"}})->value == 99);
+  CHECK(Find(s, "kinerja_admin_heavy_employees", {{"agency", "A1"}, {"month", "2025-02"}})->value ==
+        2);
+  CHECK(Find(s, "kinerja_admin_heavy_employees", {{"agency", "A1"}, {"month", "2026-02"}})->value ==
+        99);
   view.window_months = 1;
   s = RenderKpis(t, ToMonthIndex(2026, 2), view);
   size_t monthly = 0;
@@ -69,9 +73,11 @@ TEST_CASE("series are sorted by name then labels and the JSON has the documented
   t.Add({Kpi::kWithoutMasterData, 0, 0, {}}, 4);
   auto s = RenderKpis(t, ToMonthIndex(2026, 3), {});
   std::vector<std::string> names;
-  for (const auto& x : s) names.push_back(x.name + (x.labels.empty() ? "" : ":" + x.labels[0].second));
+  for (const auto& x : s)
+    names.push_back(x.name + (x.labels.empty() ? "" : ":" + x.labels[0].second));
   CHECK(names == std::vector<std::string>{"kinerja_activity_seconds:A", "kinerja_employees:A",
-                                          "kinerja_employees:B", "kinerja_employees_without_master_data"});
+                                          "kinerja_employees:B",
+                                          "kinerja_employees_without_master_data"});
   auto doc = nlohmann::json::parse(KpisToJson(s));
   REQUIRE(doc["kpis"].size() == 4);
   CHECK(doc["kpis"][0]["name"] == "kinerja_activity_seconds");
@@ -102,7 +108,8 @@ TEST_CASE("cardinality stays within budget at national scale for these gauges") 
       for (uint8_t b = 1; b <= 3; ++b) t.Add({Kpi::kTrainingBand, b, year, agency}, 1);
     }
     for (int m = 0; m < 24; ++m) {
-      for (uint8_t c = 0; c < 2; ++c) t.Add({Kpi::kActivityMinutes, c, ToMonthIndex(2025, 1) + m, agency}, 1);
+      for (uint8_t c = 0; c < 2; ++c)
+        t.Add({Kpi::kActivityMinutes, c, ToMonthIndex(2025, 1) + m, agency}, 1);
       t.Add({Kpi::kAdminHeavy, 0, ToMonthIndex(2025, 1) + m, agency}, 1);
     }
   }

@@ -33,10 +33,12 @@ TEST_CASE("/metrics serves KPI gauges pipeline health build info and process met
        {"kinerja_employees{agency=\"A1\"} 3", "kinerja_employees_without_master_data 0",
         "kinerja_events_total{outcome=\"applied\",type=\"kinerja.activity.logged.v1\"} 5",
         "kinerja_events_total{outcome=\"duplicate\",type=\"kinerja.training.completed.v1\"} 0",
-        "kinerja_dead_letters_total{reason=\"invalid_nip\"} 2", "kinerja_dead_letters_total{reason=\"too_large\"} 0",
-        "kinerja_consumer_lag_messages{partition=\"7\"} 42", "kinerja_last_commit_timestamp_seconds 1700000000.5",
-        "kinerja_build_info{revision=", "process_resident_memory_bytes ", "process_cpu_seconds_total ",
-        "process_start_time_seconds "}) {
+        "kinerja_dead_letters_total{reason=\"invalid_nip\"} 2",
+        "kinerja_dead_letters_total{reason=\"too_large\"} 0",
+        "kinerja_consumer_lag_messages{partition=\"7\"} 42",
+        "kinerja_last_commit_timestamp_seconds 1700000000.5",
+        "kinerja_build_info{revision=", "process_resident_memory_bytes ",
+        "process_cpu_seconds_total ", "process_start_time_seconds "}) {
     INFO(expected);
     CHECK(body->find(expected) != std::string::npos);
   }

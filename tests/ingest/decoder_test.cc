@@ -63,9 +63,11 @@ TEST_CASE("valid upsert and training events decode") {
 
 TEST_CASE("a null Kafka key is allowed - unknown fields are ignored anywhere") {
   CHECK(ReasonOf(DecodeWithKey(kActivity, std::nullopt)) == "accepted");
-  std::string extra = Replace(kActivity, R"("data":{)", R"("x-ext":[1,{"a":null}],"data":{"future":true,)");
+  std::string extra =
+      Replace(kActivity, R"("data":{)", R"("x-ext":[1,{"a":null}],"data":{"future":true,)");
   CHECK(ReasonOf(DecodeWithKey(extra)) == "accepted");
-  CHECK(ReasonOf(DecodeWithKey(Replace(kActivity, R"("data":)", R"("datacontenttype":null,"data":)"))) == "accepted");
+  CHECK(ReasonOf(DecodeWithKey(
+            Replace(kActivity, R"("data":)", R"("datacontenttype":null,"data":)"))) == "accepted");
 }
 
 TEST_CASE("rejection reasons one fault at a time") {
@@ -73,7 +75,8 @@ TEST_CASE("rejection reasons one fault at a time") {
     std::string name, json, reason;
     std::optional<std::string> key = kNip;
   };
-  const std::string big = Replace(kActivity, R"("data":)", R"("pad":")" + std::string(66000, 'x') + R"(","data":)");
+  const std::string big =
+      Replace(kActivity, R"("data":)", R"("pad":")" + std::string(66000, 'x') + R"(","data":)");
   const std::vector<Case> cases = {
       {"over 64 KiB", big, "too_large"},
       {"empty", "", "malformed_json"},
@@ -83,23 +86,35 @@ TEST_CASE("rejection reasons one fault at a time") {
       {"number beyond double", Replace(kActivity, "90", "1e400"), "malformed_json"},
       {"bad UTF-8", Replace(kActivity, "e-1", "e-\xC3\x28"), "malformed_json"},
       {"specversion", Replace(kActivity, R"("1.0")", R"("0.3")"), "invalid_envelope"},
-      {"id too long", Replace(kActivity, R"("e-1")", "\"" + std::string(129, 'i') + "\""), "invalid_envelope"},
+      {"id too long", Replace(kActivity, R"("e-1")", "\"" + std::string(129, 'i') + "\""),
+       "invalid_envelope"},
       {"id empty", Replace(kActivity, R"("e-1")", R"("")"), "invalid_envelope"},
       {"source", Replace(kActivity, "/agencies/A1", "/agency/A1"), "invalid_envelope"},
-      {"source code chars", Replace(kActivity, "/agencies/A1", "/agencies/A 1"), "invalid_envelope"},
-      {"subject not a string", Replace(kActivity, "\"" + std::string(kNip) + "\"", "198609262015051001"), "invalid_envelope"},
-      {"time without offset", Replace(kActivity, "T10:00:00+07:00", "T10:00:00"), "invalid_envelope"},
-      {"datacontenttype", Replace(kActivity, R"("data":)", R"("datacontenttype":"text/plain","data":)"), "invalid_envelope"},
+      {"source code chars", Replace(kActivity, "/agencies/A1", "/agencies/A 1"),
+       "invalid_envelope"},
+      {"subject not a string",
+       Replace(kActivity, "\"" + std::string(kNip) + "\"", "198609262015051001"),
+       "invalid_envelope"},
+      {"time without offset", Replace(kActivity, "T10:00:00+07:00", "T10:00:00"),
+       "invalid_envelope"},
+      {"datacontenttype",
+       Replace(kActivity, R"("data":)", R"("datacontenttype":"text/plain","data":)"),
+       "invalid_envelope"},
       {"data null", Replace(kActivity, R"("data":{)", R"("data":null,"x":{)"), "invalid_envelope"},
-      {"unknown type", Replace(kActivity, "activity.logged.v1", "activity.logged.v2"), "unknown_type"},
-      {"subject NIP", Replace(kActivity, kNip, "198609262015053001"), "invalid_nip", std::string("198609262015053001")},
+      {"unknown type", Replace(kActivity, "activity.logged.v1", "activity.logged.v2"),
+       "unknown_type"},
+      {"subject NIP", Replace(kActivity, kNip, "198609262015053001"), "invalid_nip",
+       std::string("198609262015053001")},
       {"key mismatch", kActivity, "key_mismatch", std::string("198609262015051002")},
-      {"minutes fraction", Replace(kActivity, R"("minutes":90)", R"("minutes":90.0)"), "invalid_data"},
-      {"minutes exponent", Replace(kActivity, R"("minutes":90)", R"("minutes":9e1)"), "invalid_data"},
+      {"minutes fraction", Replace(kActivity, R"("minutes":90)", R"("minutes":90.0)"),
+       "invalid_data"},
+      {"minutes exponent", Replace(kActivity, R"("minutes":90)", R"("minutes":9e1)"),
+       "invalid_data"},
       {"minutes range", Replace(kActivity, R"("minutes":90)", R"("minutes":1441)"), "invalid_data"},
       {"minutes zero", Replace(kActivity, R"("minutes":90)", R"("minutes":0)"), "invalid_data"},
       {"category enum", Replace(kActivity, "administrative", "Administrative"), "invalid_data"},
-      {"date", Replace(kActivity, R"("date":"2026-03-10")", R"("date":"2026-02-30")"), "invalid_data"},
+      {"date", Replace(kActivity, R"("date":"2026-03-10")", R"("date":"2026-02-30")"),
+       "invalid_data"},
       {"missing field", Replace(kActivity, R"("minutes":90,)", ""), "invalid_data"},
   };
   for (const auto& c : cases) {
@@ -109,37 +124,45 @@ TEST_CASE("rejection reasons one fault at a time") {
 }
 
 TEST_CASE("the 'data not an object' envelope rule") {
-  CHECK(ReasonOf(DecodeWithKey(Replace(kActivity, R"("data":{"date")", R"("data":"x","d":{"date")"))) ==
-        "invalid_envelope");
+  CHECK(ReasonOf(DecodeWithKey(Replace(kActivity, R"("data":{"date")",
+                                       R"("data":"x","d":{"date")"))) == "invalid_envelope");
 }
 
 TEST_CASE("when several faults exist the first reason in the list wins") {
   // Unknown type beats a bad NIP; a bad NIP beats a key mismatch; a key mismatch beats bad data.
-  std::string bad_nip_and_type = Replace(Replace(kActivity, "activity.logged.v1", "nope.v1"), kNip, "123");
+  std::string bad_nip_and_type =
+      Replace(Replace(kActivity, "activity.logged.v1", "nope.v1"), kNip, "123");
   CHECK(ReasonOf(DecodeWithKey(bad_nip_and_type, std::string("123"))) == "unknown_type");
   std::string bad_nip_and_key = Replace(kActivity, kNip, "198609262015053001");
   CHECK(ReasonOf(DecodeWithKey(bad_nip_and_key, std::string("x"))) == "invalid_nip");
   std::string bad_key_and_data = Replace(kActivity, R"("minutes":90)", R"("minutes":-1)");
   CHECK(ReasonOf(DecodeWithKey(bad_key_and_data, std::string("x"))) == "key_mismatch");
   // A bad envelope beats an unknown type.
-  std::string bad_env_and_type = Replace(Replace(kActivity, "activity.logged.v1", "nope.v1"), R"("1.0")", "1");
+  std::string bad_env_and_type =
+      Replace(Replace(kActivity, "activity.logged.v1", "nope.v1"), R"("1.0")", "1");
   CHECK(ReasonOf(DecodeWithKey(bad_env_and_type)) == "invalid_envelope");
 }
 
 TEST_CASE("supervisor: required null allowed invalid NIP string is invalid_nip") {
   const std::string up = Ev::Upsert("u-1", kNip, "A1");
-  CHECK(ReasonOf(DecodeWithKey(Replace(up, R"("supervisor":null)", R"("supervisor":"197001012000011001")"))) == "accepted");
-  CHECK(ReasonOf(DecodeWithKey(Replace(up, R"("supervisor":null)", R"("supervisor":"19700101")"))) == "invalid_nip");
+  CHECK(ReasonOf(DecodeWithKey(Replace(up, R"("supervisor":null)",
+                                       R"("supervisor":"197001012000011001")"))) == "accepted");
+  CHECK(ReasonOf(DecodeWithKey(
+            Replace(up, R"("supervisor":null)", R"("supervisor":"19700101")"))) == "invalid_nip");
   CHECK(ReasonOf(DecodeWithKey(Replace(up, R"("supervisor":null,)", ""))) == "invalid_data");
-  CHECK(ReasonOf(DecodeWithKey(Replace(up, R"("supervisor":null)", R"("supervisor":7)"))) == "invalid_data");
+  CHECK(ReasonOf(DecodeWithKey(Replace(up, R"("supervisor":null)", R"("supervisor":7)"))) ==
+        "invalid_data");
   // invalid_nip in data wins over other data faults.
-  CHECK(ReasonOf(DecodeWithKey(Replace(Replace(up, R"("supervisor":null)", R"("supervisor":"1")"), "pelaksana", "boss"))) ==
-        "invalid_nip");
-  CHECK(ReasonOf(DecodeWithKey(Replace(up, R"("unit":"Biro Umum")", R"("unit":")" + std::string(65, 'u') + "\""))) == "invalid_data");
+  CHECK(ReasonOf(DecodeWithKey(Replace(Replace(up, R"("supervisor":null)", R"("supervisor":"1")"),
+                                       "pelaksana", "boss"))) == "invalid_nip");
+  CHECK(ReasonOf(DecodeWithKey(
+            Replace(up, R"("unit":"Biro Umum")", R"("unit":")" + std::string(65, 'u') + "\""))) ==
+        "invalid_data");
   // Length counts code points: 64 two-byte characters are fine.
   std::string wide;
   for (int i = 0; i < 64; ++i) wide += "\xC3\xA9";
-  CHECK(ReasonOf(DecodeWithKey(Replace(up, R"("unit":"Biro Umum")", R"("unit":")" + wide + "\""))) == "accepted");
+  CHECK(ReasonOf(DecodeWithKey(
+            Replace(up, R"("unit":"Biro Umum")", R"("unit":")" + wide + "\""))) == "accepted");
 }
 
 TEST_CASE("an unknown type is unknown_type with a detail that says so") {
@@ -150,7 +173,8 @@ TEST_CASE("an unknown type is unknown_type with a detail that says so") {
 }
 
 TEST_CASE("the detail never echoes the NIP") {
-  auto r = DecodeWithKey(Replace(kActivity, kNip, "198609262015053001"), std::string("198609262015053001"));
+  auto r = DecodeWithKey(Replace(kActivity, kNip, "198609262015053001"),
+                         std::string("198609262015053001"));
   REQUIRE(ReasonOf(r) == "invalid_nip");
   CHECK(std::get<Rejection>(r).detail.find("198609262015053001") == std::string::npos);
 }

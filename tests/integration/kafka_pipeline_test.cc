@@ -15,8 +15,9 @@ using nlohmann::json;
 
 namespace {
 
-const std::string kN1 = "198609262015051001", kN2 = "199001012015052002", kN3 = "197512312000011003",
-                  kN4 = "196001011985032004", kN5 = "200012312022012005";
+const std::string kN1 = "198609262015051001", kN2 = "199001012015052002",
+                  kN3 = "197512312000011003", kN4 = "196001011985032004",
+                  kN5 = "200012312022012005";
 
 struct Msg {
   std::optional<std::string> key, value;
@@ -63,26 +64,40 @@ json Kpi(const std::string& name, json labels, double value) {
 
 json ExpectedScenarioKpis() {
   // Sorted by name, then labels (in catalogue label order).
-  return json{{"kpis", json::array({
-      Kpi("kinerja_activity_seconds", {{"agency", "A1"}, {"month", "2026-03"}, {"category", "administrative"}}, 220 * 60),
-      Kpi("kinerja_activity_seconds", {{"agency", "A1"}, {"month", "2026-03"}, {"category", "substantive"}}, 260 * 60),
-      Kpi("kinerja_activity_seconds", {{"agency", "A2"}, {"month", "2026-04"}, {"category", "administrative"}}, 30 * 60),
-      Kpi("kinerja_admin_heavy_employees", {{"agency", "A1"}, {"month", "2026-03"}}, 1),
-      Kpi("kinerja_admin_heavy_employees", {{"agency", "A2"}, {"month", "2026-04"}}, 1),
-      Kpi("kinerja_employees", {{"agency", "A1"}}, 2),
-      Kpi("kinerja_employees", {{"agency", "A2"}}, 1),
-      Kpi("kinerja_employees_without_master_data", json::object(), 1),
-      Kpi("kinerja_training_employees", {{"agency", "A1"}, {"year", "2026"}, {"jp_band", "0"}}, 0),
-      Kpi("kinerja_training_employees", {{"agency", "A1"}, {"year", "2026"}, {"jp_band", "10to20"}}, 1),
-      Kpi("kinerja_training_employees", {{"agency", "A1"}, {"year", "2026"}, {"jp_band", "ge20"}}, 1),
-      Kpi("kinerja_training_employees", {{"agency", "A1"}, {"year", "2026"}, {"jp_band", "lt10"}}, 0),
-      Kpi("kinerja_training_employees", {{"agency", "A2"}, {"year", "2026"}, {"jp_band", "0"}}, 0),
-      Kpi("kinerja_training_employees", {{"agency", "A2"}, {"year", "2026"}, {"jp_band", "10to20"}}, 0),
-      Kpi("kinerja_training_employees", {{"agency", "A2"}, {"year", "2026"}, {"jp_band", "ge20"}}, 0),
-      Kpi("kinerja_training_employees", {{"agency", "A2"}, {"year", "2026"}, {"jp_band", "lt10"}}, 1),
-      Kpi("kinerja_training_jp", {{"agency", "A1"}, {"year", "2026"}}, 30),  // (450 + 900) / 45
-      Kpi("kinerja_training_jp", {{"agency", "A2"}, {"year", "2026"}}, 100.0 / 45),
-  })}};
+  return json{
+      {"kpis",
+       json::array({
+           Kpi("kinerja_activity_seconds",
+               {{"agency", "A1"}, {"month", "2026-03"}, {"category", "administrative"}}, 220 * 60),
+           Kpi("kinerja_activity_seconds",
+               {{"agency", "A1"}, {"month", "2026-03"}, {"category", "substantive"}}, 260 * 60),
+           Kpi("kinerja_activity_seconds",
+               {{"agency", "A2"}, {"month", "2026-04"}, {"category", "administrative"}}, 30 * 60),
+           Kpi("kinerja_admin_heavy_employees", {{"agency", "A1"}, {"month", "2026-03"}}, 1),
+           Kpi("kinerja_admin_heavy_employees", {{"agency", "A2"}, {"month", "2026-04"}}, 1),
+           Kpi("kinerja_employees", {{"agency", "A1"}}, 2),
+           Kpi("kinerja_employees", {{"agency", "A2"}}, 1),
+           Kpi("kinerja_employees_without_master_data", json::object(), 1),
+           Kpi("kinerja_training_employees", {{"agency", "A1"}, {"year", "2026"}, {"jp_band", "0"}},
+               0),
+           Kpi("kinerja_training_employees",
+               {{"agency", "A1"}, {"year", "2026"}, {"jp_band", "10to20"}}, 1),
+           Kpi("kinerja_training_employees",
+               {{"agency", "A1"}, {"year", "2026"}, {"jp_band", "ge20"}}, 1),
+           Kpi("kinerja_training_employees",
+               {{"agency", "A1"}, {"year", "2026"}, {"jp_band", "lt10"}}, 0),
+           Kpi("kinerja_training_employees", {{"agency", "A2"}, {"year", "2026"}, {"jp_band", "0"}},
+               0),
+           Kpi("kinerja_training_employees",
+               {{"agency", "A2"}, {"year", "2026"}, {"jp_band", "10to20"}}, 0),
+           Kpi("kinerja_training_employees",
+               {{"agency", "A2"}, {"year", "2026"}, {"jp_band", "ge20"}}, 0),
+           Kpi("kinerja_training_employees",
+               {{"agency", "A2"}, {"year", "2026"}, {"jp_band", "lt10"}}, 1),
+           Kpi("kinerja_training_jp", {{"agency", "A1"}, {"year", "2026"}},
+               30),  // (450 + 900) / 45
+           Kpi("kinerja_training_jp", {{"agency", "A2"}, {"year", "2026"}}, 100.0 / 45),
+       })}};
 }
 
 void CheckKpisEqual(const json& actual, const json& expected) {
@@ -121,7 +136,8 @@ TEST_CASE("bad events land in the DLQ with their reason - good ones around them 
     return s.replace(s.find(from), from.size(), to);
   };
   const std::map<std::string, Msg> bad = {
-      {"too_large", {kN5, with(good, R"("data":)", R"("pad":")" + std::string(70000, 'p') + R"(","data":)")}},
+      {"too_large",
+       {kN5, with(good, R"("data":)", R"("pad":")" + std::string(70000, 'p') + R"(","data":)")}},
       {"malformed_json", {kN5, std::string("{\"id\":")}},
       {"invalid_envelope", {kN5, with(good, R"("id":"b0",)", "")}},
       {"unknown_type", {kN5, with(good, "activity.logged.v1", "activity.logged.v9")}},
@@ -167,7 +183,8 @@ TEST_CASE("bad events land in the DLQ with their reason - good ones around them 
     }
   }
   CHECK(reasons["malformed_json"] == 2);
-  for (const char* r : {"too_large", "invalid_envelope", "unknown_type", "invalid_nip", "key_mismatch", "invalid_data"}) {
+  for (const char* r : {"too_large", "invalid_envelope", "unknown_type", "invalid_nip",
+                        "key_mismatch", "invalid_data"}) {
     CHECK(reasons[r] == 1);
   }
 }
@@ -202,14 +219,17 @@ TEST_CASE("killed or stopped mid-stream a restart counts nothing twice and misse
     args.push_back("300");
     Process run(args, log);
     int port = 0;
-    REQUIRE(WaitFor([&] { return (port = AnnouncedMetricsPort(ReadFile(log))) > 0; }, std::chrono::seconds(30)));
+    REQUIRE(WaitFor([&] { return (port = AnnouncedMetricsPort(ReadFile(log))) > 0; },
+                    std::chrono::seconds(30)));
     // Wait for the first committed batch, then stop it mid-stream.
     double applied = 0;
-    REQUIRE(WaitFor([&] {
-      auto body = HttpGet(port, "/metrics");
-      applied = body ? SumSamples(*body, "kinerja_events_total{outcome=\"applied\"") : 0;
-      return applied > 0;
-    }, std::chrono::seconds(60)));
+    REQUIRE(WaitFor(
+        [&] {
+          auto body = HttpGet(port, "/metrics");
+          applied = body ? SumSamples(*body, "kinerja_events_total{outcome=\"applied\"") : 0;
+          return applied > 0;
+        },
+        std::chrono::seconds(60)));
     run.Signal(sig);
     auto code = run.Wait(std::chrono::seconds(30));
     REQUIRE(code);
@@ -228,9 +248,12 @@ TEST_CASE("a bad configuration fails at startup naming the field") {
   TempDir state;
   CHECK(RunCommand({KinerjaBinary(), "run", "--brokers", TestBrokers()}, &out) == 2);
   CHECK(out.find("--state-dir") != std::string::npos);
-  CHECK(RunCommand({KinerjaBinary(), "run", "--state-dir", state.path(), "--batch-size", "0"}, &out) == 2);
+  CHECK(RunCommand({KinerjaBinary(), "run", "--state-dir", state.path(), "--batch-size", "0"},
+                   &out) == 2);
   CHECK(out.find("--batch-size") != std::string::npos);
-  CHECK(RunCommand({KinerjaBinary(), "run", "--state-dir", state.path(), "--kafka-property", "nonsense.prop=1"}, &out) == 2);
+  CHECK(RunCommand({KinerjaBinary(), "run", "--state-dir", state.path(), "--kafka-property",
+                    "nonsense.prop=1"},
+                   &out) == 2);
   CHECK(out.find("nonsense.prop") != std::string::npos);
   CHECK(RunCommand({KinerjaBinary(), "kpis", "--state-dir", "/nonexistent/state"}, &out) == 1);
   CHECK(out.find("/nonexistent/state") != std::string::npos);
@@ -252,11 +275,14 @@ TEST_CASE("publish sends an NDJSON file keyed by subject") {
     for (const auto& m : Scenario()) f << *m.value << "\n";
   }
   std::string out;
-  REQUIRE(RunCommand({KinerjaBinary(), "publish", "--brokers", t.brokers, "--topic", t.events, dir / "events.ndjson"}, &out) == 0);
+  REQUIRE(RunCommand({KinerjaBinary(), "publish", "--brokers", t.brokers, "--topic", t.events,
+                      dir / "events.ndjson"},
+                     &out) == 0);
   CHECK(out.find("published 18 events") != std::string::npos);
   auto msgs = ReadTopic(t.brokers, t.events);
   REQUIRE(msgs.size() == 18);
-  for (const auto& m : msgs) CHECK(m.value->find("\"subject\":\"" + *m.key + "\"") != std::string::npos);
+  for (const auto& m : msgs)
+    CHECK(m.value->find("\"subject\":\"" + *m.key + "\"") != std::string::npos);
   REQUIRE(ReplayToEnd(t, dir / "state", "g-publish") == 0);
   CheckKpisEqual(ReadKpis(dir / "state"), ExpectedScenarioKpis());
 }

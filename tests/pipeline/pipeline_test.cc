@@ -159,7 +159,9 @@ TEST_CASE("Run with stop_at_end stops at the end offsets and leaves the group") 
 
 TEST_CASE("a failing dead-letter sink stops the pipeline before the offset is committed") {
   struct FailingDlq : ingest::DeadLetterSink {
-    Status Send(const ingest::Message&, std::string_view, std::string_view) override { return Status::OK(); }
+    Status Send(const ingest::Message&, std::string_view, std::string_view) override {
+      return Status::OK();
+    }
     Status Flush(std::chrono::milliseconds) override { return Status::Unavailable("broker down"); }
   } dlq;
   ingest::MemorySource src(1);
@@ -208,13 +210,17 @@ TEST_CASE("forgotten ids are deleted from the store when the window passes") {
   Drain(pipe);
   const Nip nip = 198609262015051001ULL;
   std::vector<std::string> chunks;
-  REQUIRE(store->ScanEntities(0, processors::DedupPrefix(nip), [&](std::string_view suffix, std::string_view) {
-    chunks.emplace_back(suffix);
-    return Status::OK();
-  }).ok());
+  REQUIRE(store
+              ->ScanEntities(0, processors::DedupPrefix(nip),
+                             [&](std::string_view suffix, std::string_view) {
+                               chunks.emplace_back(suffix);
+                               return Status::OK();
+                             })
+              .ok());
   // a1's chunk (0) expired when a2 arrived 4 s later; only a2's chunk (1) is left.
   const std::string prefix = processors::DedupPrefix(nip);
-  CHECK(chunks == std::vector<std::string>{processors::DedupChunkKey(nip, 1).substr(prefix.size())});
+  CHECK(chunks ==
+        std::vector<std::string>{processors::DedupChunkKey(nip, 1).substr(prefix.size())});
 }
 
 namespace {
@@ -223,14 +229,17 @@ namespace {
 class RecordingStore : public storage::StateStore {
  public:
   explicit RecordingStore(storage::StateStore* inner) : inner_(inner) {}
-  Result<storage::PartitionSnapshot> LoadPartition(int32_t p) override { return inner_->LoadPartition(p); }
+  Result<storage::PartitionSnapshot> LoadPartition(int32_t p) override {
+    return inner_->LoadPartition(p);
+  }
   Status GetEntities(int32_t p, const std::vector<std::string>& keys,
                      std::vector<std::optional<std::string>>* values) override {
     point_reads.insert(point_reads.end(), keys.begin(), keys.end());
     return inner_->GetEntities(p, keys, values);
   }
-  Status ScanEntities(int32_t p, std::string_view prefix,
-                      const std::function<Status(std::string_view, std::string_view)>& fn) override {
+  Status ScanEntities(
+      int32_t p, std::string_view prefix,
+      const std::function<Status(std::string_view, std::string_view)>& fn) override {
     scans.emplace_back(prefix);
     return inner_->ScanEntities(p, prefix, fn);
   }
@@ -238,7 +247,8 @@ class RecordingStore : public storage::StateStore {
     for (const auto& e : w.entities) (e.value ? written : deleted).push_back(e.key);
     return inner_->Commit(w);
   }
-  Status ForEachPartition(const std::function<void(int32_t, const storage::PartitionSnapshot&)>& fn) override {
+  Status ForEachPartition(
+      const std::function<void(int32_t, const storage::PartitionSnapshot&)>& fn) override {
     return inner_->ForEachPartition(fn);
   }
   uint64_t ApproximateSizeBytes() override { return inner_->ApproximateSizeBytes(); }
@@ -286,7 +296,8 @@ TEST_CASE("an event reads and writes one employee-year, however much history is 
     Append(src, 0, nip, Ev::Upsert("u-" + nip, nip, "A1"), ts++);
     for (int year = 2022; year <= 2026; ++year) {
       const std::string y = std::to_string(year);
-      Append(src, 0, nip, Ev::Skp("s-" + y + nip, nip, year, {{"i1", 10}, {"i2", 10}, {"i3", 10}}), ts++);
+      Append(src, 0, nip, Ev::Skp("s-" + y + nip, nip, year, {{"i1", 10}, {"i2", 10}, {"i3", 10}}),
+             ts++);
       for (int month = 1; month <= 12; ++month) {
         const std::string period = y + (month < 10 ? "-0" : "-") + std::to_string(month);
         for (const char* ind : {"i1", "i2", "i3"}) {
@@ -305,7 +316,8 @@ TEST_CASE("an event reads and writes one employee-year, however much history is 
   // left the 7-day window.
   RecordingStore store(base.get());
   ingest::MemorySource live(1);
-  for (int64_t i = 0; i < ts - 1000; ++i) live.Append(0, {"skip", "{}", 0});  // offsets already applied
+  for (int64_t i = 0; i < ts - 1000; ++i)
+    live.Append(0, {"skip", "{}", 0});  // offsets already applied
   Pipeline pipe(options, &live, &dlq, &store, &probe);
   const int64_t later = ts + 30 * kDay;
 
@@ -317,7 +329,8 @@ TEST_CASE("an event reads and writes one employee-year, however much history is 
   CHECK(store.scans.empty());
   CheckWroteOneYear(store, n1, 2026);
   CHECK_FALSE(store.deleted.empty());
-  for (const auto& key : store.deleted) CHECK(key.substr(0, DedupPrefix(n1).size()) == DedupPrefix(n1));
+  for (const auto& key : store.deleted)
+    CHECK(key.substr(0, DedupPrefix(n1).size()) == DedupPrefix(n1));
 
   // Cached now: another event of that year reads nothing; one of an older year reads that year.
   store.Clear();
@@ -334,7 +347,9 @@ TEST_CASE("an event reads and writes one employee-year, however much history is 
 
   // A transfer moves every contribution: one bounded scan of the employee's years.
   store.Clear();
-  Append(live, 0, kN1, Ev::Upsert("u2", kN1, "A2", "active", "Asia/Jakarta", "2026-08-01T08:00:00+07:00"), later + 3);
+  Append(live, 0, kN1,
+         Ev::Upsert("u2", kN1, "A2", "active", "Asia/Jakarta", "2026-08-01T08:00:00+07:00"),
+         later + 3);
   Drain(pipe);
   CHECK(store.point_reads.empty());
   CHECK(store.scans == std::vector<std::string>{YearPrefix(n1)});

@@ -323,8 +323,7 @@ TEST_CASE("the achievement sum stays within 1e-6 relative even for tiny achievem
   k.Send(kN1, Ev::Skp("s1", kN1, 2026, {{"I1", 1.5e13}}));
   k.Send(kN1, Ev::Realisasi("r1", kN1, "2026-01", "I1", 1));
   // Shown as the ratio rendered / exact, which must be 1 within 1e-6.
-  CHECK(k.At("kinerja_skp_achievement", AY("A1", "2026")) * 1.5e13 ==
-        Approx(1.0).epsilon(1e-6));
+  CHECK(k.At("kinerja_skp_achievement", AY("A1", "2026")) * 1.5e13 == Approx(1.0).epsilon(1e-6));
   // 1 of a target of 1e19: achievement 1e-19, not zero, so the sum series is present.
   k.Send(kN2, Ev::Upsert("u2", kN2, "A2"));
   k.Send(kN2, Ev::Skp("s2", kN2, 2026, {{"I1", 1e19}}));
@@ -730,7 +729,8 @@ TEST_CASE("late events are applied to their period however late and state keeps 
   CHECK(k.At("kinerja_realisasi_reports", AM("A1", "2025-01"), 16) == 1);
   CHECK(k.At("kinerja_realisasi_reporting_employees", AM("A1", "2025-01"), 16) == 1);
   CHECK(k.At("kinerja_activity_seconds",
-             {{"agency", "A1"}, {"month", "2025-02"}, {"category", "administrative"}}, 16) == 50 * 60);
+             {{"agency", "A1"}, {"month", "2025-02"}, {"category", "administrative"}},
+             16) == 50 * 60);
   CHECK(k.At("kinerja_predikat_employees",
              {{"agency", "A1"}, {"period", "2024-12"}, {"predikat", "baik"}}, 16) == 1);
   CHECK(k.At("kinerja_predikat_employees",

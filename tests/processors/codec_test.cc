@@ -13,8 +13,13 @@ namespace {
 EmployeeState FullState() {
   EmployeeState s;
   s.known = true;
-  s.master = MasterData{"A1", "Biro Umum", TimeZone::kMakassar, Position::kFungsional, Employment::kPppk,
-                        198001012005011002ULL, false};
+  s.master = MasterData{"A1",
+                        "Biro Umum",
+                        TimeZone::kMakassar,
+                        Position::kFungsional,
+                        Employment::kPppk,
+                        198001012005011002ULL,
+                        false};
   YearState& y = s.years[2026];
   y.skp = std::vector<SkpIndicator>{{"IKU-1", IndicatorKind::kUtama, 12.5, "dokumen"},
                                     {"IKU-2", IndicatorKind::kTambahan, 0.1, ""}};

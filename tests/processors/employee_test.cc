@@ -34,7 +34,9 @@ Event Training(const std::string& course, Date d, int minutes) {
   return Make(TrainingCompleted{course, d, minutes, TrainingMode::kKlasikal});
 }
 
-Event Activity(Date d, int minutes, ActivityCategory c) { return Make(ActivityLogged{d, minutes, c}); }
+Event Activity(Date d, int minutes, ActivityCategory c) {
+  return Make(ActivityLogged{d, minutes, c});
+}
 
 KpiKey Employees(const std::string& a) { return {Kpi::kEmployees, 0, 0, a}; }
 KpiKey Without() { return {Kpi::kWithoutMasterData, 0, 0, {}}; }
@@ -45,7 +47,9 @@ KpiKey Band(const std::string& a, int year, JpBand b) {
 KpiKey Act(const std::string& a, int y, int m, ActivityCategory c) {
   return {Kpi::kActivityMinutes, static_cast<uint8_t>(c), ToMonthIndex(y, m), a};
 }
-KpiKey Heavy(const std::string& a, int y, int m) { return {Kpi::kAdminHeavy, 0, ToMonthIndex(y, m), a}; }
+KpiKey Heavy(const std::string& a, int y, int m) {
+  return {Kpi::kAdminHeavy, 0, ToMonthIndex(y, m), a};
+}
 
 // Applies events in order to one employee, accumulating the counters as the pipeline does.
 struct Harness {
@@ -179,7 +183,9 @@ TEST_CASE("dedup: same (source id) within the window is a duplicate even with ot
 TEST_CASE("dedup chunks are written per batch and deleted once all their ids expired") {
   DedupMemory m;
   constexpr int64_t kWindow = 100;
-  auto env = [](const char* id) { return Envelope{id, "A1", EventType::kActivityLogged, kNip, {}}; };
+  auto env = [](const char* id) {
+    return Envelope{id, "A1", EventType::kActivityLogged, kNip, {}};
+  };
   std::vector<EntityWrite> writes;
   CHECK_FALSE(CheckDuplicateAndRemember(m, env("a"), 0, kWindow));
   CHECK_FALSE(CheckDuplicateAndRemember(m, env("b"), 10, kWindow));
@@ -208,7 +214,9 @@ TEST_CASE("dedup: an id out of the window applies again even before the memory i
   // the window are still in memory and must not count.
   DedupMemory m;
   constexpr int64_t kWindow = 800;  // sweeps at least 100 ms apart
-  auto env = [](const char* id) { return Envelope{id, "A1", EventType::kActivityLogged, kNip, {}}; };
+  auto env = [](const char* id) {
+    return Envelope{id, "A1", EventType::kActivityLogged, kNip, {}};
+  };
   CHECK_FALSE(CheckDuplicateAndRemember(m, env("a"), 0, kWindow));
   CHECK_FALSE(CheckDuplicateAndRemember(m, env("b"), 50, kWindow));
   CHECK_FALSE(CheckDuplicateAndRemember(m, env("c"), 801, kWindow));  // sweeps: "a" goes
@@ -228,13 +236,15 @@ TEST_CASE("dedup: reloaded, an id applied twice (in two chunks) keeps its later 
   EmployeeState s;
   s.known = true;
   constexpr int64_t kWindow = 100;
-  auto env = [](const char* id) { return Envelope{id, "A1", EventType::kActivityLogged, kNip, {}}; };
+  auto env = [](const char* id) {
+    return Envelope{id, "A1", EventType::kActivityLogged, kNip, {}};
+  };
   std::vector<EntityWrite> writes;
   REQUIRE_FALSE(CheckDuplicateAndRemember(s.dedup, env("a"), 0, kWindow));
   REQUIRE_FALSE(CheckDuplicateAndRemember(s.dedup, env("x"), 95, kWindow));
   FlushDedup(kNip, s.dedup, &writes);  // chunk 0: a@0, x@95 (alive while x is)
   REQUIRE_FALSE(CheckDuplicateAndRemember(s.dedup, env("a"), 150, kWindow));  // a again
-  FlushDedup(kNip, s.dedup, &writes);  // chunk 1: a@150
+  FlushDedup(kNip, s.dedup, &writes);                                         // chunk 1: a@150
   std::string core;
   EncodeEmployeeCore(s, &core);
   // Read back the way the pipeline does: the core, then the chunks it lists as live.
@@ -249,7 +259,8 @@ TEST_CASE("dedup: reloaded, an id applied twice (in two chunks) keeps its later 
   EmployeeState later;
   REQUIRE(AbsorbEmployeeEntity(EmployeeCoreKey(kNip).substr(8), core, &later).ok());
   CHECK(DedupChunksToRead(kNip, later, kWindow, 195).size() == 2);
-  CHECK(DedupChunksToRead(kNip, later, kWindow, 196) == std::vector<std::string>{DedupChunkKey(kNip, 1)});
+  CHECK(DedupChunksToRead(kNip, later, kWindow, 196) ==
+        std::vector<std::string>{DedupChunkKey(kNip, 1)});
   CHECK(DedupChunksToRead(kNip, later, kWindow, 251).empty());
   // ... and that event's sweep deletes it from the store, unread.
   CHECK_FALSE(CheckDuplicateAndRemember(later.dedup, env("y"), 197, kWindow));
@@ -265,7 +276,8 @@ namespace {
 Event Skp(int year, std::vector<std::pair<std::string, double>> targets) {
   SkpApproved skp;
   skp.year = static_cast<int16_t>(year);
-  for (auto& [id, target] : targets) skp.indicators.push_back({id, IndicatorKind::kUtama, target, "dokumen"});
+  for (auto& [id, target] : targets)
+    skp.indicators.push_back({id, IndicatorKind::kUtama, target, "dokumen"});
   return Make(skp);
 }
 Event Realisasi(int y, int m, const std::string& indicator, double value) {
@@ -289,7 +301,9 @@ double Achievement(const KpiTable& t, const std::string& a, int year) {
   }
   return AchievementFromLimbs(limbs);
 }
-KpiKey Month(Kpi kpi, const std::string& a, int y, int m) { return {kpi, 0, ToMonthIndex(y, m), a}; }
+KpiKey Month(Kpi kpi, const std::string& a, int y, int m) {
+  return {kpi, 0, ToMonthIndex(y, m), a};
+}
 KpiKey Year(Kpi kpi, const std::string& a, int y) { return {kpi, 0, y, a}; }
 
 constexpr auto kAtas = Expectation::kDiAtas;
@@ -341,7 +355,9 @@ TEST_CASE("reports evidence and reporting employees per month") {
   h.Apply(Evidence(2026, 3, "I1", "e1"));  // a set: the same evidence twice counts once
   h.Apply(Evidence(2026, 3, "I2", "e2"));
   CHECK(h.totals.Get(Month(Kpi::kRealisasiWithEvidence, "A1", 2026, 3)) == 2);
-  CHECK(h.state.years.at(2026).months.at(ToMonthIndex(2026, 3)).indicators.at("I1").evidence.size() == 1);
+  CHECK(
+      h.state.years.at(2026).months.at(ToMonthIndex(2026, 3)).indicators.at("I1").evidence.size() ==
+      1);
 }
 
 TEST_CASE("feedback month follows the employee's time zone at the moment it is applied") {
@@ -350,7 +366,7 @@ TEST_CASE("feedback month follows the employee's time zone at the moment it is a
   const int64_t t = DaysFromCivil(2026, 3, 31) * 86400 + 17 * 3600 + 30 * 60;
   h.Apply(Feedback(t, 0));  // no master data: the written offset (Z) decides: March
   CHECK(h.state.years.at(2026).months.at(ToMonthIndex(2026, 3)).feedback == 1);
-  h.Apply(Upsert("A1"));  // Asia/Jakarta
+  h.Apply(Upsert("A1"));    // Asia/Jakarta
   h.Apply(Feedback(t, 0));  // now WIB decides: April
   CHECK(h.totals.Get(Month(Kpi::kFeedbackGiven, "A1", 2026, 3)) == 1);
   CHECK(h.totals.Get(Month(Kpi::kFeedbackGiven, "A1", 2026, 4)) == 1);
@@ -367,10 +383,10 @@ TEST_CASE("predikat matrix and talent boxes") {
   };
   // kpis.md, written out cell by cell.
   const Cell cells[] = {
-      {kAtas, kAtas, Predikat::kSangatBaik},       {kAtas, kSesuai, Predikat::kBaik},
-      {kAtas, kBawah, Predikat::kKurang},          {kSesuai, kAtas, Predikat::kBaik},
-      {kSesuai, kSesuai, Predikat::kBaik},         {kSesuai, kBawah, Predikat::kKurang},
-      {kBawah, kAtas, Predikat::kButuhPerbaikan},  {kBawah, kSesuai, Predikat::kButuhPerbaikan},
+      {kAtas, kAtas, Predikat::kSangatBaik},      {kAtas, kSesuai, Predikat::kBaik},
+      {kAtas, kBawah, Predikat::kKurang},         {kSesuai, kAtas, Predikat::kBaik},
+      {kSesuai, kSesuai, Predikat::kBaik},        {kSesuai, kBawah, Predikat::kKurang},
+      {kBawah, kAtas, Predikat::kButuhPerbaikan}, {kBawah, kSesuai, Predikat::kButuhPerbaikan},
       {kBawah, kBawah, Predikat::kSangatKurang},
   };
   for (const Cell& c : cells) CHECK(PredikatOf(c.hasil, c.perilaku) == c.predikat);
@@ -394,12 +410,15 @@ TEST_CASE("predikat matrix and talent boxes") {
   CHECK(h.totals.Get({Kpi::kTalentBox, 9, 2026, "A1"}) == 1);
   h.Apply(Rate({false, 2026}, kSesuai, kBawah));  // latest replaces: kurang, box 8
   CHECK(h.totals.Get(baik) == 0);
-  CHECK(h.totals.Get({Kpi::kPredikatYear, static_cast<uint8_t>(Predikat::kKurang), 2026, "A1"}) == 1);
+  CHECK(h.totals.Get({Kpi::kPredikatYear, static_cast<uint8_t>(Predikat::kKurang), 2026, "A1"}) ==
+        1);
   CHECK(h.totals.Get({Kpi::kTalentBox, 8, 2026, "A1"}) == 1);
   CHECK(h.totals.Get({Kpi::kTalentBox, 9, 2026, "A1"}) == 0);
   h.Apply(Rate({true, ToMonthIndex(2026, 3)}, kBawah, kBawah));  // periodic, its own period
-  CHECK(h.totals.Get({Kpi::kPredikatMonth, static_cast<uint8_t>(Predikat::kSangatKurang), ToMonthIndex(2026, 3), "A1"}) == 1);
-  CHECK(h.totals.Get({Kpi::kPredikatYear, static_cast<uint8_t>(Predikat::kKurang), 2026, "A1"}) == 1);
+  CHECK(h.totals.Get({Kpi::kPredikatMonth, static_cast<uint8_t>(Predikat::kSangatKurang),
+                      ToMonthIndex(2026, 3), "A1"}) == 1);
+  CHECK(h.totals.Get({Kpi::kPredikatYear, static_cast<uint8_t>(Predikat::kKurang), 2026, "A1"}) ==
+        1);
 }
 
 TEST_CASE("achievement limbs represent a double exactly and sums render to full precision") {
@@ -422,7 +441,8 @@ TEST_CASE("achievement limbs represent a double exactly and sums render to full 
   // Round trip of assorted values, from typical to the smallest double, and of their sum.
   std::array<int64_t, kAchievementLimbs> total{};
   long double exact = 0;
-  for (double a : {1.0 / 3, 0.999999999999, 2.0 / 3, 6.666666666666667e-14, 1e-19, 4.9406564584124654e-324}) {
+  for (double a :
+       {1.0 / 3, 0.999999999999, 2.0 / 3, 6.666666666666667e-14, 1e-19, 4.9406564584124654e-324}) {
     std::array<int64_t, kAchievementLimbs> limbs{};
     for (const auto& l : AchievementLimbs(a)) {
       CHECK(l.value > 0);
@@ -435,7 +455,8 @@ TEST_CASE("achievement limbs represent a double exactly and sums render to full 
   }
   CHECK(AchievementFromLimbs(total) == static_cast<double>(exact));
   // Subtracting what was added leaves exactly nothing (no drift).
-  for (double a : {1.0 / 3, 0.999999999999, 2.0 / 3, 6.666666666666667e-14, 1e-19, 4.9406564584124654e-324}) {
+  for (double a :
+       {1.0 / 3, 0.999999999999, 2.0 / 3, 6.666666666666667e-14, 1e-19, 4.9406564584124654e-324}) {
     for (const auto& l : AchievementLimbs(a)) total[l.limb] -= l.value;
   }
   CHECK(total == std::array<int64_t, kAchievementLimbs>{});
@@ -472,17 +493,39 @@ TEST_CASE("random events of all types: the incremental counters equal the whole 
       const int year = 2025 + pick(2);
       const int month = 1 + pick(12);
       switch (pick(10)) {
-        case 0: h.Apply(Upsert(agencies[pick(2)], pick(4) != 0)); break;
-        case 1: h.Apply(Skp(year, {{"I1", 1 + pick(10)}, {"I2", 0.5 + pick(3)}})); break;
-        case 2: h.Apply(Realisasi(year, month, ids[pick(3)], pick(6) * 0.75)); break;
-        case 3: h.Apply(Evidence(year, month, ids[pick(3)], "e" + std::to_string(pick(3)))); break;
-        case 4: h.Apply(Feedback(DaysFromCivil(year, month, 1) * 86400 - 3600 * pick(10), 60 * pick(10))); break;
-        case 5: h.Apply(Rate({true, ToMonthIndex(year, month)}, ex[pick(3)], ex[pick(3)])); break;
-        case 6: h.Apply(Rate({false, year}, ex[pick(3)], ex[pick(3)])); break;
-        case 7: h.Apply(Make(PotentialAssessed{static_cast<int16_t>(year), static_cast<Potential>(pick(3))})); break;
-        case 8: h.Apply(Training("C" + std::to_string(pick(3)), {static_cast<int16_t>(year), 6, 1}, 1 + pick(600))); break;
-        case 9: h.Apply(Activity({static_cast<int16_t>(year), static_cast<int8_t>(month), 2}, 1 + pick(300),
-                                 pick(2) ? kAdmin : kSubst)); break;
+        case 0:
+          h.Apply(Upsert(agencies[pick(2)], pick(4) != 0));
+          break;
+        case 1:
+          h.Apply(Skp(year, {{"I1", 1 + pick(10)}, {"I2", 0.5 + pick(3)}}));
+          break;
+        case 2:
+          h.Apply(Realisasi(year, month, ids[pick(3)], pick(6) * 0.75));
+          break;
+        case 3:
+          h.Apply(Evidence(year, month, ids[pick(3)], "e" + std::to_string(pick(3))));
+          break;
+        case 4:
+          h.Apply(Feedback(DaysFromCivil(year, month, 1) * 86400 - 3600 * pick(10), 60 * pick(10)));
+          break;
+        case 5:
+          h.Apply(Rate({true, ToMonthIndex(year, month)}, ex[pick(3)], ex[pick(3)]));
+          break;
+        case 6:
+          h.Apply(Rate({false, year}, ex[pick(3)], ex[pick(3)]));
+          break;
+        case 7:
+          h.Apply(
+              Make(PotentialAssessed{static_cast<int16_t>(year), static_cast<Potential>(pick(3))}));
+          break;
+        case 8:
+          h.Apply(Training("C" + std::to_string(pick(3)), {static_cast<int16_t>(year), 6, 1},
+                           1 + pick(600)));
+          break;
+        case 9:
+          h.Apply(Activity({static_cast<int16_t>(year), static_cast<int8_t>(month), 2},
+                           1 + pick(300), pick(2) ? kAdmin : kSubst));
+          break;
       }
     }
     CHECK(h.state.known);

@@ -78,8 +78,8 @@ Run Simulate(const simulator::SimulatorOptions& o) {
   for (size_t i = 0; i < run.json.size(); ++i) {
     auto r = decoder.Decode(keys[i], run.json[i]);  // key = subject, as the publisher sends it
     if (auto* rej = std::get_if<ingest::Rejection>(&r)) {
-      run.rejections.push_back(std::string(ingest::RejectReasonName(rej->reason)) + ": " + rej->detail +
-                               " in " + run.json[i]);
+      run.rejections.push_back(std::string(ingest::RejectReasonName(rej->reason)) + ": " +
+                               rej->detail + " in " + run.json[i]);
       continue;
     }
     run.by_employee[std::get<Event>(r).envelope.subject].push_back(run.events.size());
@@ -190,7 +190,8 @@ TEST_CASE("simulator: a full year of events is valid and has all nine types") {
     CHECK(retries > 10);
     CHECK(retries < 0.01 * static_cast<double>(y.events.size()));
   }
-  SECTION("daily activity is logged on working days with a higher administrative share for pelaksana") {
+  SECTION(
+      "daily activity is logged on working days with a higher administrative share for pelaksana") {
     long admin[2] = {0, 0}, total[2] = {0, 0};
     int weekend = 0, new_year = 0, activities = 0;
     ForEachEmployee(people, [&](Nip, const std::vector<Context>& events) {
@@ -329,7 +330,8 @@ TEST_CASE("simulator: a year has the shapes of real e-Kinerja traffic") {
         if (!m) m = c.master;
         if (m && c.event->envelope.source != m->agency) ++source_not_agency;
         // While inactive, nothing but master data is recorded.
-        if (c.master && !c.master->active && c.event->envelope.type != EventType::kEmployeeUpserted) {
+        if (c.master && !c.master->active &&
+            c.event->envelope.type != EventType::kEmployeeUpserted) {
           ++recorded_while_inactive;
         }
       }
@@ -410,7 +412,8 @@ TEST_CASE("simulator: a year has the shapes of real e-Kinerja traffic") {
   }
   SECTION("realisasi come monthly with corrections and late reports and mostly with evidence") {
     int reports = 0, corrections = 0, late = 0, not_in_skp = 0, on_time = 0, before_month_end = 0;
-    int pairs = 0, pairs_with_evidence = 0, two_pieces = 0, resubmitted = 0, evidence_without_report = 0;
+    int pairs = 0, pairs_with_evidence = 0, two_pieces = 0, resubmitted = 0,
+        evidence_without_report = 0;
     int unchanged_corrections = 0;
     std::set<MonthIndex> periods;
     ForEachEmployee(people, [&](Nip, const std::vector<Context>& events) {
@@ -493,7 +496,8 @@ TEST_CASE("simulator: a year has the shapes of real e-Kinerja traffic") {
         }
         // The same instant falls in another month in another Indonesian zone (or in UTC).
         const MonthIndex m = LocalMonth(t.unix_seconds, t.offset_minutes);
-        zone_decides += m != LocalMonth(t.unix_seconds, 7 * 60) || m != LocalMonth(t.unix_seconds, 9 * 60) ||
+        zone_decides += m != LocalMonth(t.unix_seconds, 7 * 60) ||
+                        m != LocalMonth(t.unix_seconds, 9 * 60) ||
                         m != LocalMonth(t.unix_seconds, 0);
       }
       if (inactive_ever) return;
@@ -515,11 +519,13 @@ TEST_CASE("simulator: a year has the shapes of real e-Kinerja traffic") {
     CHECK(with_value < feedback);
     CHECK(with_note > 0);
   }
-  SECTION("periodic and annual ratings cover every predikat and potential gives most talent boxes") {
+  SECTION(
+      "periodic and annual ratings cover every predikat and potential gives most talent boxes") {
     std::map<std::string, int> periodic, annual;
     std::set<MonthIndex> periodic_months;
     std::set<int> boxes;
-    int raters_ok = 0, rated_by_supervisor = 0, annual_not_december = 0, potentials = 0, with_annual = 0;
+    int raters_ok = 0, rated_by_supervisor = 0, annual_not_december = 0, potentials = 0,
+        with_annual = 0;
     int other_year = 0, self_rated = 0, rated_before_month_end = 0;
     ForEachEmployee(people, [&](Nip nip, const std::vector<Context>& events) {
       const RatingAssigned* last_annual = nullptr;
@@ -549,7 +555,8 @@ TEST_CASE("simulator: a year has the shapes of real e-Kinerja traffic") {
         }
       }
       with_annual += last_annual != nullptr;
-      if (last_annual && potential) boxes.insert(TalentBox(potential->potential, last_annual->hasil));
+      if (last_annual && potential)
+        boxes.insert(TalentBox(potential->potential, last_annual->hasil));
     });
     for (const char* p : {"sangat_baik", "baik", "butuh_perbaikan", "kurang", "sangat_kurang"}) {
       INFO(p);
@@ -578,7 +585,8 @@ TEST_CASE("simulator: a year has the shapes of real e-Kinerja traffic") {
         auto* t = std::get_if<TrainingCompleted>(&c.event->data);
         if (!t) continue;
         modes.insert(t->mode);
-        auto [it, inserted] = records.emplace(std::make_pair(t->course, t->completed_on), t->minutes);
+        auto [it, inserted] =
+            records.emplace(std::make_pair(t->course, t->completed_on), t->minutes);
         if (!inserted) {
           ++replaced;
           same_minutes += it->second == t->minutes;

@@ -15,10 +15,13 @@ namespace {
 // agree; or nullopt.
 std::optional<std::string> EntityAt(StateStore& store, int32_t partition, const std::string& key) {
   std::optional<std::string> scanned;
-  REQUIRE(store.ScanEntities(partition, key, [&](std::string_view suffix, std::string_view value) {
-    if (suffix.empty()) scanned = std::string(value);
-    return Status::OK();
-  }).ok());
+  REQUIRE(store
+              .ScanEntities(partition, key,
+                            [&](std::string_view suffix, std::string_view value) {
+                              if (suffix.empty()) scanned = std::string(value);
+                              return Status::OK();
+                            })
+              .ok());
   std::vector<std::optional<std::string>> got;
   REQUIRE(store.GetEntities(partition, {key}, &got).ok());
   REQUIRE(got.size() == 1);
@@ -28,10 +31,13 @@ std::optional<std::string> EntityAt(StateStore& store, int32_t partition, const 
 
 std::vector<std::string> Suffixes(StateStore& store, int32_t partition, const std::string& prefix) {
   std::vector<std::string> suffixes;
-  REQUIRE(store.ScanEntities(partition, prefix, [&](std::string_view k, std::string_view) {
-    suffixes.emplace_back(k);
-    return Status::OK();
-  }).ok());
+  REQUIRE(store
+              .ScanEntities(partition, prefix,
+                            [&](std::string_view k, std::string_view) {
+                              suffixes.emplace_back(k);
+                              return Status::OK();
+                            })
+              .ok());
   return suffixes;
 }
 
@@ -102,14 +108,16 @@ void CheckContract(StateStore& store) {
   CHECK(p3->next_offset == 150);
 
   std::vector<int32_t> seen;
-  REQUIRE(store.ForEachPartition([&](int32_t p, const PartitionSnapshot& s) {
-    seen.push_back(p);
-      if (p == 3) {
-      CHECK(s.counters.size() == 1);
-      CHECK(s.next_offset == 150);
-      CHECK(s.meta == "meta-3b");
-    }
-  }).ok());
+  REQUIRE(store
+              .ForEachPartition([&](int32_t p, const PartitionSnapshot& s) {
+                seen.push_back(p);
+                if (p == 3) {
+                  CHECK(s.counters.size() == 1);
+                  CHECK(s.next_offset == 150);
+                  CHECK(s.meta == "meta-3b");
+                }
+              })
+              .ok());
   CHECK(seen == std::vector<int32_t>{3, 4});
 
   WriteSet bad;

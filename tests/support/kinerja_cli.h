@@ -18,17 +18,19 @@ inline TestTopics CreateTopicsForTest(const std::string& prefix, int partitions)
   TestTopics t{TestBrokers(), UniqueTopic(prefix), ""};
   t.dlq = t.events + ".dlq";
   std::string out;
-  const int rc = RunCommand({KinerjaBinary(), "create-topics", "--brokers", t.brokers, "--topic", t.events,
-                             "--dlq-topic", t.dlq, "--partitions", std::to_string(partitions)},
-                            &out);
+  const int rc =
+      RunCommand({KinerjaBinary(), "create-topics", "--brokers", t.brokers, "--topic", t.events,
+                  "--dlq-topic", t.dlq, "--partitions", std::to_string(partitions)},
+                 &out);
   if (rc != 0) throw std::runtime_error("create-topics failed: " + out);
   return t;
 }
 
 inline std::vector<std::string> RunArgs(const TestTopics& t, const std::string& state_dir,
                                         const std::string& group) {
-  return {KinerjaBinary(), "run",   "--brokers", t.brokers,  "--topic", t.events, "--dlq-topic", t.dlq,
-          "--group",       group,   "--state-dir", state_dir, "--metrics-address", "127.0.0.1:0"};
+  return {KinerjaBinary(),     "run",        "--brokers", t.brokers, "--topic",     t.events,
+          "--dlq-topic",       t.dlq,        "--group",   group,     "--state-dir", state_dir,
+          "--metrics-address", "127.0.0.1:0"};
 }
 
 // `kinerja run --stop-at-end`; returns the exit code.
@@ -42,9 +44,11 @@ inline int ReplayToEnd(const TestTopics& t, const std::string& state_dir, const 
 // `kinerja kpis --format json`, parsed.
 inline nlohmann::json ReadKpis(const std::string& state_dir) {
   std::string out;
-  const int rc = RunCommand({KinerjaBinary(), "kpis", "--state-dir", state_dir, "--format", "json"}, &out);
+  const int rc =
+      RunCommand({KinerjaBinary(), "kpis", "--state-dir", state_dir, "--format", "json"}, &out);
   if (rc != 0) throw std::runtime_error("kpis failed: " + out);
-  // stderr may carry RocksDB/librdkafka noise on other lines; the JSON is the line that starts with {.
+  // stderr may carry RocksDB/librdkafka noise on other lines; the JSON is the line that starts with
+  // {.
   const auto pos = out.find("{\"kpis\"");
   return nlohmann::json::parse(out.substr(pos, out.find('\n', pos) - pos));
 }

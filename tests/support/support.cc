@@ -114,8 +114,8 @@ std::string TestBrokers() {
 std::string UniqueTopic(const std::string& prefix) {
   static std::atomic<int> n{0};
   return prefix + "-" + std::to_string(getpid()) + "-" +
-         std::to_string(std::chrono::steady_clock::now().time_since_epoch().count() % 1000000000) + "-" +
-         std::to_string(n++);
+         std::to_string(std::chrono::steady_clock::now().time_since_epoch().count() % 1000000000) +
+         "-" + std::to_string(n++);
 }
 
 std::optional<std::string> HttpGet(int port, const std::string& path) {
@@ -129,7 +129,8 @@ std::optional<std::string> HttpGet(int port, const std::string& path) {
     close(fd);
     return std::nullopt;
   }
-  const std::string req = "GET " + path + " HTTP/1.0\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n";
+  const std::string req =
+      "GET " + path + " HTTP/1.0\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n";
   if (write(fd, req.data(), req.size()) != static_cast<ssize_t>(req.size())) {
     close(fd);
     return std::nullopt;
@@ -139,7 +140,8 @@ std::optional<std::string> HttpGet(int port, const std::string& path) {
   for (ssize_t n; (n = read(fd, buf, sizeof buf)) > 0;) resp.append(buf, static_cast<size_t>(n));
   close(fd);
   const auto header_end = resp.find("\r\n\r\n");
-  if (resp.rfind("HTTP/1.", 0) != 0 || resp.find(" 200 ") > resp.find("\r\n") || header_end == std::string::npos) {
+  if (resp.rfind("HTTP/1.", 0) != 0 || resp.find(" 200 ") > resp.find("\r\n") ||
+      header_end == std::string::npos) {
     return std::nullopt;
   }
   return resp.substr(header_end + 4);
@@ -148,8 +150,9 @@ std::optional<std::string> HttpGet(int port, const std::string& path) {
 namespace {
 std::string Envelope(const std::string& id, const std::string& agency, const std::string& type,
                      const std::string& nip, const std::string& time, const std::string& data) {
-  return R"({"specversion":"1.0","id":")" + id + R"(","source":"/agencies/)" + agency + R"(","type":")" +
-         type + R"(","subject":")" + nip + R"(","time":")" + time + R"(","data":)" + data + "}";
+  return R"({"specversion":"1.0","id":")" + id + R"(","source":"/agencies/)" + agency +
+         R"(","type":")" + type + R"(","subject":")" + nip + R"(","time":")" + time +
+         R"(","data":)" + data + "}";
 }
 }  // namespace
 
@@ -231,7 +234,8 @@ std::string Ev::Activity(const std::string& id, const std::string& nip, const st
 
 std::string Ev::Training(const std::string& id, const std::string& nip, const std::string& course,
                          const std::string& completed_on, int minutes, const std::string& agency) {
-  return Envelope(id, agency, "kinerja.training.completed.v1", nip, completed_on + "T16:00:00+07:00",
+  return Envelope(id, agency, "kinerja.training.completed.v1", nip,
+                  completed_on + "T16:00:00+07:00",
                   R"({"course":")" + course + R"(","completed_on":")" + completed_on +
                       R"(","minutes":)" + std::to_string(minutes) + R"(,"mode":"nonklasikal"})");
 }
@@ -287,7 +291,9 @@ std::vector<ReadMessage> ReadTopic(const std::string& brokers, const std::string
         const char* name;
         const void* val;
         size_t size;
-        for (size_t i = 0; rd_kafka_header_get_all(hdrs, i, &name, &val, &size) == RD_KAFKA_RESP_ERR_NO_ERROR; ++i) {
+        for (size_t i = 0;
+             rd_kafka_header_get_all(hdrs, i, &name, &val, &size) == RD_KAFKA_RESP_ERR_NO_ERROR;
+             ++i) {
           r.headers[name] = std::string(static_cast<const char*>(val), size);
         }
       }

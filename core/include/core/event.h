@@ -156,9 +156,9 @@ struct ActivityLogged {
 };
 
 // In EventType order.
-using EventData = std::variant<EmployeeUpserted, SkpApproved, RealisasiReported, EvidenceSubmitted,
-                               FeedbackGiven, RatingAssigned, PotentialAssessed, TrainingCompleted,
-                               ActivityLogged>;
+using EventData =
+    std::variant<EmployeeUpserted, SkpApproved, RealisasiReported, EvidenceSubmitted, FeedbackGiven,
+                 RatingAssigned, PotentialAssessed, TrainingCompleted, ActivityLogged>;
 
 struct Event {
   Envelope envelope;

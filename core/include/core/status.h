@@ -11,11 +11,21 @@ namespace kinerja {
 
 class [[nodiscard]] Status {
  public:
-  enum class Code { kOk, kInvalidArgument, kNotFound, kIOError, kCorruption, kUnavailable, kInternal };
+  enum class Code {
+    kOk,
+    kInvalidArgument,
+    kNotFound,
+    kIOError,
+    kCorruption,
+    kUnavailable,
+    kInternal
+  };
 
   Status() = default;
   static Status OK() { return Status(); }
-  static Status InvalidArgument(std::string msg) { return {Code::kInvalidArgument, std::move(msg)}; }
+  static Status InvalidArgument(std::string msg) {
+    return {Code::kInvalidArgument, std::move(msg)};
+  }
   static Status NotFound(std::string msg) { return {Code::kNotFound, std::move(msg)}; }
   static Status IOError(std::string msg) { return {Code::kIOError, std::move(msg)}; }
   static Status Corruption(std::string msg) { return {Code::kCorruption, std::move(msg)}; }
@@ -37,7 +47,7 @@ class [[nodiscard]] Status {
 template <class T>
 class [[nodiscard]] Result {
  public:
-  Result(T value) : v_(std::move(value)) {}  // NOLINT: implicit by design
+  Result(T value) : v_(std::move(value)) {}         // NOLINT: implicit by design
   Result(Status status) : v_(std::move(status)) {}  // NOLINT: must not be OK
   bool ok() const { return std::holds_alternative<T>(v_); }
   const Status& status() const {
@@ -58,8 +68,8 @@ class [[nodiscard]] Result {
 }  // namespace kinerja
 
 // Returns from the enclosing function if `expr` is not OK.
-#define KINERJA_RETURN_IF_ERROR(expr)          \
-  do {                                         \
-    ::kinerja::Status _st = (expr);            \
-    if (!_st.ok()) return _st;                 \
+#define KINERJA_RETURN_IF_ERROR(expr) \
+  do {                                \
+    ::kinerja::Status _st = (expr);   \
+    if (!_st.ok()) return _st;        \
   } while (false)

@@ -29,8 +29,8 @@ inline constexpr size_t kMaxEventBytes = 65536;
 
 struct Rejection {
   RejectReason reason;
-  std::string detail;              // human text; never echoes personal data
-  std::optional<EventType> type;   // the event type, when it was readable and known
+  std::string detail;             // human text; never echoes personal data
+  std::optional<EventType> type;  // the event type, when it was readable and known
 };
 
 using DecodeResult = std::variant<Event, Rejection>;

@@ -16,11 +16,11 @@ namespace kinerja::ingest {
 using KafkaProperties = std::map<std::string, std::string>;
 
 struct KafkaSourceOptions {
-  std::string brokers;                   // bootstrap.servers
+  std::string brokers;  // bootstrap.servers
   std::string topic = "kinerja.events.v1";
   std::string group_id = "kinerja";
   std::string client_id = "kinerja";
-  KafkaProperties extra;                 // applied last; overrides the defaults below
+  KafkaProperties extra;  // applied last; overrides the defaults below
 };
 
 // A consumer-group member (cooperative-sticky). Resumes every assigned partition at the offset

@@ -54,7 +54,8 @@ class Pipeline : public ingest::PartitionListener {
   // Thread-safe: the committed counters, for /metrics.
   KpiSnapshot Snapshot() const;
 
-  Result<std::vector<std::optional<int64_t>>> OnAssigned(const std::vector<int32_t>& partitions) override;
+  Result<std::vector<std::optional<int64_t>>> OnAssigned(
+      const std::vector<int32_t>& partitions) override;
   Status OnRevoked(const std::vector<int32_t>& partitions) override;
 
  private:
@@ -64,10 +65,12 @@ class Pipeline : public ingest::PartitionListener {
 
   Status ProcessMessage(const ingest::Message& m, Batch& batch);
   Status CommitBatch(Batch& batch);
-  Result<CachedEmployee*> LoadEmployee(Partition& part, int32_t partition, Nip nip, int64_t timestamp_ms);
+  Result<CachedEmployee*> LoadEmployee(Partition& part, int32_t partition, Nip nip,
+                                       int64_t timestamp_ms);
   Status ReadEntities(int32_t partition, Nip nip, const std::vector<std::string>& keys,
                       processors::EmployeeState* state);
-  Status EnsureYears(int32_t partition, Nip nip, CachedEmployee& employee, const processors::YearsNeeded& need);
+  Status EnsureYears(int32_t partition, Nip nip, CachedEmployee& employee,
+                     const processors::YearsNeeded& need);
   void EvictIfOverBudget();
   bool ReachedEnd() const;
 
@@ -83,8 +86,8 @@ class Pipeline : public ingest::PartitionListener {
   uint64_t batches_ = 0;              // batch number (cache recency)
 
   mutable std::mutex totals_mu_;
-  processors::KpiTable totals_;                       // guarded by totals_mu_
-  std::unordered_map<int32_t, MonthIndex> newest_;    // guarded by totals_mu_
+  processors::KpiTable totals_;                     // guarded by totals_mu_
+  std::unordered_map<int32_t, MonthIndex> newest_;  // guarded by totals_mu_
 };
 
 }  // namespace kinerja::pipeline

@@ -49,7 +49,7 @@ struct IndicatorMonth {
 
 struct MonthState {
   std::map<std::string, IndicatorMonth, std::less<>> indicators;  // by indicator id
-  int64_t feedback = 0;  // feedback events received in the month
+  int64_t feedback = 0;        // feedback events received in the month
   int64_t administrative = 0;  // activity minutes
   int64_t substantive = 0;
   std::optional<Rating> rating;  // the periodic rating for the month (latest replaces)
@@ -77,15 +77,15 @@ struct YearState {
 // chunks that can still hold an id inside the window.
 struct DedupMemory {
   struct Chunk {
-    uint64_t seq = 0;     // part of the chunk's store key
-    int64_t max_ms = 0;   // the chunk can go once this is out of the window
+    uint64_t seq = 0;    // part of the chunk's store key
+    int64_t max_ms = 0;  // the chunk can go once this is out of the window
     friend bool operator==(const Chunk&, const Chunk&) = default;
   };
   // DedupKey(source, id) -> timestamp ms. May still hold ids that left the window (they are
   // swept in bulk, see CheckDuplicateAndRemember); a lookup ignores them.
   std::unordered_map<std::string, int64_t> applied;
-  int64_t newest_ms = INT64_MIN;  // newest timestamp seen (the window's clock)
-  int64_t oldest_ms = INT64_MAX;  // <= every timestamp in `applied` and every chunk's max_ms
+  int64_t newest_ms = INT64_MIN;      // newest timestamp seen (the window's clock)
+  int64_t oldest_ms = INT64_MAX;      // <= every timestamp in `applied` and every chunk's max_ms
   int64_t next_sweep_ms = INT64_MIN;  // no sweep before the window's start passes this
   std::vector<Chunk> chunks;          // persisted chunks
   uint64_t next_seq = 0;
@@ -103,7 +103,7 @@ struct EmployeeState {
   bool known = false;  // some event has been applied (the employee "has state")
   std::optional<MasterData> master;
   std::map<int, YearState> years;  // by calendar year
-  DedupMemory dedup;  // persisted separately from the rest (see codec.h)
+  DedupMemory dedup;               // persisted separately from the rest (see codec.h)
   friend bool operator==(const EmployeeState&, const EmployeeState&) = default;
 };
 

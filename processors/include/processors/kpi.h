@@ -18,23 +18,23 @@ namespace kinerja::processors {
 
 // What a counter counts. Stored in state: append only, never renumber.
 enum class Kpi : uint8_t {
-  kEmployees = 1,           // agency: active employees with master data
-  kWithoutMasterData = 2,   // (no agency): employees with state but no master data
-  kTrainingMinutes = 3,     // agency, year: training minutes (exported / 45 as JP)
-  kTrainingBand = 4,        // agency, year, sub = JpBand (not kNone): employees in that band
-  kActivityMinutes = 5,     // agency, month, sub = ActivityCategory
-  kAdminHeavy = 6,          // agency, month: employees with administrative > substantive minutes
-  kSkpEmployees = 7,        // agency, year: employees with an SKP for the year
-  kSkpAchievement = 8,      // agency, year, sub = limb: sum of achievements (AchievementLimbs)
-  kSkpTargetsMet = 9,       // agency, year: employees with every indicator at or above target
-  kRealisasiReporting = 10,      // agency, month: employees with an SKP and >= 1 realisasi
-  kRealisasiReports = 11,        // agency, month: (employee, indicator) pairs with a realisasi
-  kRealisasiWithEvidence = 12,   // agency, month: of those, pairs with evidence
-  kFeedbackEmployees = 13,  // agency, month: employees who received feedback
-  kFeedbackGiven = 14,      // agency, month: feedback events received
-  kPredikatYear = 15,       // agency, year, sub = Predikat: by the annual rating
-  kPredikatMonth = 16,      // agency, month, sub = Predikat: by the periodic rating
-  kTalentBox = 17,          // agency, year, sub = box 1..9
+  kEmployees = 1,            // agency: active employees with master data
+  kWithoutMasterData = 2,    // (no agency): employees with state but no master data
+  kTrainingMinutes = 3,      // agency, year: training minutes (exported / 45 as JP)
+  kTrainingBand = 4,         // agency, year, sub = JpBand (not kNone): employees in that band
+  kActivityMinutes = 5,      // agency, month, sub = ActivityCategory
+  kAdminHeavy = 6,           // agency, month: employees with administrative > substantive minutes
+  kSkpEmployees = 7,         // agency, year: employees with an SKP for the year
+  kSkpAchievement = 8,       // agency, year, sub = limb: sum of achievements (AchievementLimbs)
+  kSkpTargetsMet = 9,        // agency, year: employees with every indicator at or above target
+  kRealisasiReporting = 10,  // agency, month: employees with an SKP and >= 1 realisasi
+  kRealisasiReports = 11,    // agency, month: (employee, indicator) pairs with a realisasi
+  kRealisasiWithEvidence = 12,  // agency, month: of those, pairs with evidence
+  kFeedbackEmployees = 13,      // agency, month: employees who received feedback
+  kFeedbackGiven = 14,          // agency, month: feedback events received
+  kPredikatYear = 15,           // agency, year, sub = Predikat: by the annual rating
+  kPredikatMonth = 16,          // agency, month, sub = Predikat: by the periodic rating
+  kTalentBox = 17,              // agency, year, sub = box 1..9
 };
 inline constexpr Kpi kLastKpi = Kpi::kTalentBox;
 

@@ -14,8 +14,8 @@ struct SimulatorOptions {
   int employees = 1000;
   int agencies = 5;
   int year = 2026;
-  int days = 365;            // days simulated from 1 January of `year` (at most that year's days)
-  uint64_t max_events = 0;   // stop after this many events (0: no limit)
+  int days = 365;           // days simulated from 1 January of `year` (at most that year's days)
+  uint64_t max_events = 0;  // stop after this many events (0: no limit)
   double duplicate_rate = 0.002;  // publisher retries: the same event (same id) sent again
   // Daily activity logs are ~3/4 of all events; false leaves them out (tests of the other types).
   bool daily_activity = true;

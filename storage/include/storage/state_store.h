@@ -74,7 +74,7 @@ std::unique_ptr<StateStore> NewMemoryStateStore();
 
 struct RocksDbOptions {
   std::string path;
-  bool read_only = false;         // for reading a stopped instance's state (kinerja kpis)
+  bool read_only = false;  // for reading a stopped instance's state (kinerja kpis)
   size_t block_cache_bytes = 256ull << 20;
   size_t write_buffer_bytes = 128ull << 20;
 };
