@@ -43,7 +43,7 @@ int Run(const RunFlags& f) {
   exporter::MetricsProbe probe(*registry_raw);
   exporter::RegisterBuildInfo(*registry_raw);
 
-  auto producer = ingest::KafkaProducer::Create({f.kafka.brokers, "kinerja-dlq", extra});
+  auto producer = ingest::KafkaProducer::Create({f.kafka.brokers, "kinerja-dlq", extra, &probe});
   if (!producer.ok()) return Fail(producer.status());
   ingest::KafkaDeadLetterSink dlq(producer->get(), f.kafka.dlq_topic, f.kafka.topic);
 
@@ -52,6 +52,7 @@ int Run(const RunFlags& f) {
   source_options.topic = f.kafka.topic;
   source_options.group_id = f.group;
   source_options.extra = extra;
+  source_options.errors = &probe;
   auto source = ingest::KafkaSource::Create(source_options);
   if (!source.ok()) return Fail(source.status());
 
@@ -75,6 +76,7 @@ int Run(const RunFlags& f) {
   view.window_months = f.window_months;
   (*server)->Register(exporter::NewKpiCollectable([&pipe] { return pipe.Snapshot(); }, view));
   (*server)->Register(exporter::NewProcessCollectable());
+  (*server)->Register(exporter::NewFilesystemCollectable(f.state_dir));
 
   std::signal(SIGTERM, OnSignal);
   std::signal(SIGINT, OnSignal);

@@ -14,7 +14,7 @@ esac
 command -v clang-format >/dev/null || { echo "clang-format not found; run ops/setup.sh" >&2; exit 1; }
 
 if git rev-parse --is-inside-work-tree >/dev/null 2>&1; then
-  mapfile -t files < <(git ls-files '*.cc' '*.h')
+  mapfile -t files < <(git ls-files --cached --others --exclude-standard '*.cc' '*.h')
 else
   mapfile -t files < <(find . -path ./build\* -prune -o \( -name '*.cc' -o -name '*.h' \) -print)
 fi

@@ -1,5 +1,7 @@
 #include "export/metrics.h"
 
+#include "agency_metrics.h"
+
 #include <prometheus/counter.h>
 #include <prometheus/exposer.h>
 #include <prometheus/gauge.h>
@@ -41,9 +43,37 @@ struct MetricsProbe::Impl {
   prometheus::Histogram* event_age = nullptr;
   std::vector<double> event_age_bounds;
   prometheus::Gauge* state_size = nullptr;
+  std::unique_ptr<AgencyMetrics> agencies;
+  prometheus::Family<prometheus::Counter>* kafka_errors = nullptr;
+  std::mutex kafka_errors_mu;  // KafkaError runs on librdkafka's threads
+  std::map<std::string, prometheus::Counter*> kafka_error;  // by "client/code"
 };
 
-MetricsProbe::MetricsProbe(prometheus::Registry& r) : impl_(std::make_unique<Impl>()) {
+namespace {
+// Created at start (at 0) so that the first error shows in rate() and increase(); other codes
+// get their series when they first occur (librdkafka's error codes are a fixed set).
+constexpr std::string_view kKafkaClients[] = {"consumer", "producer"};
+constexpr std::string_view kCommonKafkaErrors[] = {
+    "_TRANSPORT", "_ALL_BROKERS_DOWN", "_RESOLVE", "_AUTHENTICATION",
+    "_SSL",       "_TIMED_OUT",        "_FATAL",   "_MSG_TIMED_OUT",
+};
+}  // namespace
+
+MetricsProbe::MetricsProbe(prometheus::Registry& r, ProbeOptions options)
+    : impl_(std::make_unique<Impl>()) {
+  impl_->agencies = std::make_unique<AgencyMetrics>(r, options.max_agencies);
+  impl_->kafka_errors = &BuildCounter()
+                             .Name("kinerja_kafka_errors_total")
+                             .Help(
+                                 "Errors reported by the Kafka clients (consumer, producer of "
+                                 "dead letters), by librdkafka error code.")
+                             .Register(r);
+  for (std::string_view client : kKafkaClients) {
+    for (std::string_view code : kCommonKafkaErrors) {
+      impl_->kafka_error[std::string(client) + "/" + std::string(code)] =
+          &impl_->kafka_errors->Add({{"client", std::string(client)}, {"code", std::string(code)}});
+    }
+  }
   auto& events =
       BuildCounter()
           .Name("kinerja_events_total")
@@ -123,6 +153,7 @@ void MetricsProbe::BatchCommitted(const pipeline::BatchCounts& c, double commit_
     if (c.dead_letters[i])
       impl_->dead_letters[i]->Increment(static_cast<double>(c.dead_letters[i]));
   }
+  for (const auto& [agency, counts] : c.agencies) impl_->agencies->Add(agency, counts);
   impl_->commit_seconds->Observe(commit_seconds);
   impl_->last_commit->Set(static_cast<double>(commit_unix_ms) / 1000.0);
 }
@@ -166,6 +197,25 @@ void MetricsProbe::Assignment(size_t owned, bool changed) {
 }
 
 void MetricsProbe::StateSize(uint64_t bytes) { impl_->state_size->Set(static_cast<double>(bytes)); }
+
+void MetricsProbe::AgenciesKnown(const std::vector<std::string>& agencies) {
+  for (const auto& a : agencies) impl_->agencies->Touch(a);
+}
+
+void MetricsProbe::KafkaError(std::string_view client, std::string_view code, std::string_view,
+                              bool) {
+  // Rare (errors), so a string key per call is fine.
+  const std::string key = std::string(client) + "/" + std::string(code);
+  std::lock_guard lock(impl_->kafka_errors_mu);
+  auto it = impl_->kafka_error.find(key);
+  if (it == impl_->kafka_error.end()) {
+    it = impl_->kafka_error
+             .emplace(key, &impl_->kafka_errors->Add(
+                               {{"client", std::string(client)}, {"code", std::string(code)}}))
+             .first;
+  }
+  it->second->Increment();
+}
 
 namespace {
 

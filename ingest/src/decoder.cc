@@ -314,9 +314,12 @@ DecodeResult Decoder::Decode(std::optional<std::string_view> key,
 
 DecodeResult Decoder::Impl::Decode(std::optional<std::string_view> key,
                                    std::optional<std::string_view> value) {
-  auto reject = [](RejectReason r, std::string detail,
-                   std::optional<EventType> type = std::nullopt) -> DecodeResult {
-    return Rejection{r, std::move(detail), type};
+  // The publishing agency, once a valid `source` has been read (a view into the parsed
+  // document, copied only into a rejection).
+  std::string_view source;
+  auto reject = [&source](RejectReason r, std::string detail,
+                          std::optional<EventType> type = std::nullopt) -> DecodeResult {
+    return Rejection{r, std::move(detail), type, std::string(source)};
   };
 
   if (value && value->size() > kMaxEventBytes) {
@@ -362,7 +365,8 @@ DecodeResult Decoder::Impl::Decode(std::optional<std::string_view> key,
       envelope.Fail(
           "source: must be \"/agencies/<code>\" with <code> matching [A-Za-z0-9_-]{1,32}");
     } else {
-      event.envelope.source = std::string(v->substr(kPrefix.size()));
+      source = v->substr(kPrefix.size());
+      event.envelope.source = std::string(source);
     }
   }
   std::optional<std::string_view> type_str = envelope.String(env, "type", 0, SIZE_MAX);

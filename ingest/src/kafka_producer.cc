@@ -1,4 +1,5 @@
 #include <atomic>
+#include <iostream>
 #include <mutex>
 
 #include "ingest/kafka.h"
@@ -8,6 +9,7 @@ namespace kinerja::ingest {
 
 struct KafkaProducer::Impl {
   rd_kafka_t* rk = nullptr;
+  KafkaErrorListener* errors = nullptr;
   std::atomic<uint64_t> delivered{0};
   std::atomic<uint64_t> failed{0};
   std::atomic<uint64_t> failed_since_flush{0};
@@ -21,6 +23,10 @@ namespace {
 void DeliveryCb(rd_kafka_t*, const rd_kafka_message_t* m, void* opaque) {
   auto* impl = static_cast<KafkaProducer::Impl*>(opaque);
   if (m->err) {
+    if (impl->errors) {
+      impl->errors->KafkaError("producer", rd_kafka_err2name(m->err), "message not delivered",
+                               false);
+    }
     impl->failed++;
     impl->failed_since_flush++;
     std::lock_guard lock(impl->mu);
@@ -28,6 +34,18 @@ void DeliveryCb(rd_kafka_t*, const rd_kafka_message_t* m, void* opaque) {
   } else {
     impl->delivered++;
   }
+}
+
+// Errors of the client itself (brokers down, authentication); librdkafka retries them.
+void ErrorCb(rd_kafka_t*, int err, const char* reason, void* opaque) {
+  auto* impl = static_cast<KafkaProducer::Impl*>(opaque);
+  const auto code = static_cast<rd_kafka_resp_err_t>(err);
+  if (impl->errors) {
+    impl->errors->KafkaError("producer", rd_kafka_err2name(code), reason,
+                             code == RD_KAFKA_RESP_ERR__FATAL);
+  }
+  // With an error callback librdkafka no longer logs these itself.
+  std::cerr << "kinerja: kafka producer: " << rd_kafka_err2str(code) << ": " << reason << "\n";
 }
 
 }  // namespace
@@ -44,6 +62,7 @@ KafkaProducer::~KafkaProducer() {
 Result<std::unique_ptr<KafkaProducer>> KafkaProducer::Create(const KafkaProducerOptions& options) {
   if (options.brokers.empty()) return Status::InvalidArgument("brokers: must not be empty");
   auto impl = std::make_unique<Impl>();
+  impl->errors = options.errors;
   rd_kafka_conf_t* conf = rd_kafka_conf_new();
   const KafkaProperties defaults = {
       {"bootstrap.servers", options.brokers},
@@ -62,6 +81,7 @@ Result<std::unique_ptr<KafkaProducer>> KafkaProducer::Create(const KafkaProducer
   }
   rd_kafka_conf_set_opaque(conf, impl.get());
   rd_kafka_conf_set_dr_msg_cb(conf, DeliveryCb);
+  if (options.errors) rd_kafka_conf_set_error_cb(conf, ErrorCb);
   char errstr[512];
   impl->rk = rd_kafka_new(RD_KAFKA_PRODUCER, conf, errstr, sizeof errstr);
   if (!impl->rk) {

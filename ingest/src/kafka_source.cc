@@ -12,6 +12,7 @@ struct KafkaSource::Impl {
   rd_kafka_queue_t* queue = nullptr;
   std::string topic;
   PartitionListener* listener = nullptr;
+  KafkaErrorListener* errors = nullptr;
   Status fatal;
   std::vector<rd_kafka_message_t*> held;  // the last Poll's messages, freed by the next Poll
   std::vector<rd_kafka_message_t*> scratch;
@@ -76,6 +77,11 @@ void RebalanceCb(rd_kafka_t*, rd_kafka_resp_err_t err, rd_kafka_topic_partition_
 
 void ErrorCb(rd_kafka_t* rk, int err, const char* reason, void* opaque) {
   auto* impl = static_cast<KafkaSource::Impl*>(opaque);
+  const auto code = static_cast<rd_kafka_resp_err_t>(err);
+  if (impl->errors) {
+    impl->errors->KafkaError("consumer", rd_kafka_err2name(code), reason,
+                             code == RD_KAFKA_RESP_ERR__FATAL);
+  }
   if (err == RD_KAFKA_RESP_ERR__FATAL) {
     char buf[512];
     rd_kafka_fatal_error(rk, buf, sizeof buf);
@@ -106,6 +112,7 @@ Result<std::unique_ptr<KafkaSource>> KafkaSource::Create(const KafkaSourceOption
   if (options.topic.empty()) return Status::InvalidArgument("topic: must not be empty");
   auto impl = std::make_unique<Impl>();
   impl->topic = options.topic;
+  impl->errors = options.errors;
   rd_kafka_conf_t* conf = rd_kafka_conf_new();
   const KafkaProperties defaults = {
       {"bootstrap.servers", options.brokers},
@@ -159,6 +166,10 @@ Status KafkaSource::Poll(std::vector<Message>* out, size_t max, std::chrono::mil
     impl_->held.push_back(m);
     if (m->err) {
       if (m->err != RD_KAFKA_RESP_ERR__PARTITION_EOF) {
+        if (impl_->errors) {
+          impl_->errors->KafkaError("consumer", rd_kafka_err2name(m->err),
+                                    rd_kafka_message_errstr(m), false);
+        }
         std::cerr << "kinerja: kafka consume: " << rd_kafka_message_errstr(m) << "\n";
       }
       continue;

@@ -16,6 +16,7 @@ Status MemorySource::Assign(const std::vector<int32_t>& partitions) {
   if (!offsets.ok()) return offsets.status();
   for (size_t i = 0; i < partitions.size(); ++i) {
     position_[partitions[i]] = offsets.value()[i].value_or(0);
+    fetched_.erase(partitions[i]);
   }
   return Status::OK();
 }
@@ -23,7 +24,10 @@ Status MemorySource::Assign(const std::vector<int32_t>& partitions) {
 Status MemorySource::Revoke(const std::vector<int32_t>& partitions) {
   if (!listener_) return Status::Internal("no listener");
   KINERJA_RETURN_IF_ERROR(listener_->OnRevoked(partitions));
-  for (int32_t p : partitions) position_.erase(p);
+  for (int32_t p : partitions) {
+    position_.erase(p);
+    fetched_.erase(p);
+  }
   return Status::OK();
 }
 
@@ -34,6 +38,8 @@ Status MemorySource::Poll(std::vector<Message>* out, size_t max, std::chrono::mi
     for (int32_t p = 0; p < partitions(); ++p) all.push_back(p);
     KINERJA_RETURN_IF_ERROR(Assign(all));
   }
+  // Every owned partition is fetched: its high watermark is known from now on.
+  for (const auto& [p, position] : position_) fetched_.insert(p);
   // Round-robin, one message per partition per turn, so partitions interleave as they do in
   // a real fetch.
   size_t idle_turns = 0;
@@ -64,6 +70,7 @@ void MemorySource::ReportProgress(const std::vector<PartitionOffset>& offsets) {
 }
 
 std::optional<int64_t> MemorySource::HighWatermark(int32_t partition) {
+  if (!fetched_.count(partition)) return std::nullopt;
   return static_cast<int64_t>(log_.at(static_cast<size_t>(partition)).size());
 }
 

@@ -1,6 +1,7 @@
 #include "pipeline/pipeline.h"
 
 #include <algorithm>
+#include <set>
 
 #include "processors/codec.h"
 
@@ -91,7 +92,23 @@ Status Pipeline::RunOnce(bool* idle) {
   if (idle) *idle = messages_.empty();
   Batch batch;
   for (const auto& m : messages_) KINERJA_RETURN_IF_ERROR(ProcessMessage(m, batch));
-  return CommitBatch(batch);
+  KINERJA_RETURN_IF_ERROR(CommitBatch(batch));
+  RefreshLag();
+  return Status::OK();
+}
+
+// Every owned partition's lag, at most once a second: partitions with nothing to consume, or
+// whose consumer is stuck before its first commit, show their lag too (not only those that
+// just committed).
+void Pipeline::RefreshLag() {
+  const auto now = std::chrono::steady_clock::now();
+  if (now - last_lag_refresh_ < std::chrono::seconds(1)) return;
+  last_lag_refresh_ = now;
+  for (const auto& [p, part] : partitions_) {
+    if (auto hw = source_->HighWatermark(p)) {
+      probe_->PartitionLag(p, std::max<int64_t>(0, *hw - part->committed_offset.value_or(0)));
+    }
+  }
 }
 
 // An employee's first touch, for an event with Kafka timestamp `timestamp_ms`: point reads of
@@ -179,6 +196,10 @@ Status Pipeline::ProcessMessage(const ingest::Message& m, Batch& batch) {
     const size_t type = rejection->type ? static_cast<size_t>(*rejection->type) : kEventTypeCount;
     batch.counts.events[type][static_cast<size_t>(Outcome::kDeadLettered)]++;
     batch.counts.dead_letters[static_cast<size_t>(rejection->reason)]++;
+    if (!rejection->source.empty()) {
+      batch.counts.agencies[rejection->source]
+          .dead_letters[static_cast<size_t>(rejection->reason)]++;
+    }
     batch.dead_lettered = true;
     return Status::OK();
   }
@@ -211,6 +232,9 @@ Status Pipeline::ProcessMessage(const ingest::Message& m, Batch& batch) {
     newest = std::max(newest, effect.month);
   }
   batch.counts.events[type][static_cast<size_t>(Outcome::kApplied)]++;
+  AgencyCounts& agency = batch.counts.agencies[event.envelope.source];
+  agency.applied++;
+  if (!employee.state.master) agency.without_master_data++;
   return Status::OK();
 }
 
@@ -311,6 +335,7 @@ void Pipeline::EvictIfOverBudget() {
 
 Result<std::vector<std::optional<int64_t>>> Pipeline::OnAssigned(const std::vector<int32_t>& ps) {
   std::vector<std::optional<int64_t>> offsets;
+  std::set<std::string> agencies;  // with employees in these partitions
   for (int32_t p : ps) {
     auto snap = store_->LoadPartition(p);
     if (!snap.ok()) return snap.status();
@@ -336,9 +361,13 @@ Result<std::vector<std::optional<int64_t>>> Pipeline::OnAssigned(const std::vect
     if (auto hw = source_->HighWatermark(p)) {
       probe_->PartitionLag(p, std::max<int64_t>(0, *hw - part->next_offset));
     }
+    for (const auto& [key, value] : part->counters) {
+      if (key.kpi == processors::Kpi::kEmployees) agencies.insert(key.agency);
+    }
     partitions_[p] = std::move(part);
   }
   probe_->Assignment(partitions_.size(), true);
+  probe_->AgenciesKnown({agencies.begin(), agencies.end()});
   return offsets;
 }
 

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "export/kpi_view.h"
+#include "export/metrics.h"
 #include "processors/employee.h"
 
 using namespace kinerja;
@@ -20,6 +21,33 @@ namespace {
 
 constexpr Expectation kAtas = Expectation::kDiAtas, kSesuai = Expectation::kSesuai,
                       kBawah = Expectation::kDiBawah;
+
+// Series of MetricsProbe's registry per family after `agencies` agencies each applied events,
+// sent events without master data and had every kind of dead letter, with `partitions` owned.
+std::map<std::string, size_t> HealthSeries(int agencies, int32_t partitions) {
+  prometheus::Registry registry;
+  exporter::MetricsProbe probe(registry);
+  pipeline::BatchCounts counts;
+  for (int i = 0; i < agencies; ++i) {
+    char code[8];
+    std::snprintf(code, sizeof code, "AG%04d", i);
+    pipeline::AgencyCounts& c = counts.agencies[code];
+    c.applied = 3;
+    c.without_master_data = 1;
+    c.dead_letters.fill(1);
+  }
+  probe.BatchCommitted(counts, 0.01, 1700000000000);
+  for (int32_t p = 0; p < partitions; ++p) probe.PartitionLag(p, 5);
+  std::map<std::string, size_t> per_family;
+  for (const auto& family : registry.Collect()) {
+    for (const auto& metric : family.metric) {
+      // A histogram is its buckets (with +Inf), _sum and _count.
+      per_family[family.name] +=
+          family.type == prometheus::MetricType::Histogram ? metric.histogram.bucket.size() + 2 : 1;
+    }
+  }
+  return per_family;
+}
 
 }  // namespace
 
@@ -151,5 +179,39 @@ TEST_CASE(
   CHECK(*months.begin() == "2025-12");
   CHECK(*months.rbegin() == "2026-12");
   CHECK(series.size() == 128829);
-  CHECK(series.size() <= 250000);
+
+  // The counters beside the gauges at the same scale: per agency 7 series (applied events,
+  // events without master data, dead letters of the 5 reasons decided after the source is
+  // read), and the pipeline's own health series for 64 owned partitions.
+  const std::map<std::string, size_t> health = HealthSeries(kAgencies, 64);
+  const std::map<std::string, size_t> expected_health = {
+      {"kinerja_agency_dead_letters_total", 5 * a},
+      {"kinerja_agency_events_total", a},
+      {"kinerja_agency_events_without_master_data_total", a},
+      {"kinerja_assigned_partitions", 1},
+      {"kinerja_consumer_lag_messages", 64},
+      {"kinerja_dead_letters_total", 7},
+      {"kinerja_event_age_seconds", 15 + 1 + 2},  // buckets, +Inf, _sum and _count
+      {"kinerja_events_total", 9 * 3 + 1},        // types x outcomes, and "unknown" dead letters
+      {"kinerja_kafka_errors_total", 2 * 8},      // 2 clients x the codes created at start
+      {"kinerja_last_commit_timestamp_seconds", 1},
+      {"kinerja_rebalances_total", 1},
+      {"kinerja_state_commit_seconds", 14 + 1 + 2},
+      {"kinerja_state_size_bytes", 1},
+  };
+  CHECK(text(health) == text(expected_health));
+  size_t total = series.size();
+  for (const auto& [name, n] : health) total += n;
+  // 128,829 + 7 x 602 + 154 = 133,197, and a few process, build and filesystem series.
+  CHECK(total == 133197);
+  CHECK(total + 20 <= 250000);
+}
+
+TEST_CASE("per-agency counters are capped whatever agency codes publishers invent") {
+  // 5000 distinct codes: the first 1000 (the default cap) get their own 7 series, every other
+  // code shares the 7 of agency="(other)".
+  const std::map<std::string, size_t> health = HealthSeries(5000, 1);
+  CHECK(health.at("kinerja_agency_events_total") == 1001);
+  CHECK(health.at("kinerja_agency_events_without_master_data_total") == 1001);
+  CHECK(health.at("kinerja_agency_dead_letters_total") == 5 * 1001);
 }

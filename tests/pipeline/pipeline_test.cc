@@ -24,12 +24,32 @@ const std::string kN2 = "199001012015052002";
 struct RecordingProbe : NullProbe {
   BatchCounts totals;
   size_t assigned = 0;
+  std::map<int32_t, int64_t> lag;  // the latest lag per partition
+  std::vector<std::string> known_agencies;
   void BatchCommitted(const BatchCounts& c, double, int64_t) override {
     for (size_t t = 0; t < c.events.size(); ++t)
       for (size_t o = 0; o < kOutcomeCount; ++o) totals.events[t][o] += c.events[t][o];
     for (size_t r = 0; r < c.dead_letters.size(); ++r) totals.dead_letters[r] += c.dead_letters[r];
+    for (const auto& [agency, counts] : c.agencies) {
+      AgencyCounts& sum = totals.agencies[agency];
+      sum.applied += counts.applied;
+      sum.without_master_data += counts.without_master_data;
+      for (size_t r = 0; r < counts.dead_letters.size(); ++r) {
+        sum.dead_letters[r] += counts.dead_letters[r];
+      }
+    }
   }
   void Assignment(size_t n, bool) override { assigned = n; }
+  void PartitionLag(int32_t p, std::optional<int64_t> l) override {
+    if (l) {
+      lag[p] = *l;
+    } else {
+      lag.erase(p);
+    }
+  }
+  void AgenciesKnown(const std::vector<std::string>& agencies) override {
+    known_agencies = agencies;
+  }
   uint64_t Count(EventType t, Outcome o) const {
     return totals.events[static_cast<size_t>(t)][static_cast<size_t>(o)];
   }
@@ -91,6 +111,82 @@ TEST_CASE("events are applied once - duplicates are counted - rejects go to the 
   CHECK(by_reason["key_mismatch"]->source.offset == 2);
   CHECK(src.reported().at(0) == 4);
   CHECK(src.reported().at(1) == 3);
+}
+
+TEST_CASE("events are counted per publishing agency - dead letters where the source was valid") {
+  ingest::MemorySource src(1);
+  ingest::MemoryDeadLetters dlq;
+  auto store = storage::NewMemoryStateStore();
+  RecordingProbe probe;
+  Pipeline pipe({}, &src, &dlq, store.get(), &probe);
+  // A2 publishes about N2, who has no master data yet: applied, and counted as such.
+  Append(src, 0, kN2, Ev::Activity("a0", kN2, "2026-03-01", 30, "substantive", "A2"));
+  // A1's upsert and activity for N1; the retry of the activity is a duplicate, not applied.
+  Append(src, 0, kN1, Ev::Upsert("u1", kN1, "A1"));
+  Append(src, 0, kN1, Ev::Activity("a1", kN1, "2026-03-02", 60, "administrative"));
+  Append(src, 0, kN1, Ev::Activity("a1", kN1, "2026-03-02", 60, "administrative"));
+  // Rejected after A2's source was read: invalid_data (0 minutes) and key_mismatch.
+  Append(src, 0, kN1, Ev::Activity("a2", kN1, "2026-03-02", 0, "administrative", "A2"));
+  Append(src, 0, kN2, Ev::Activity("a3", kN1, "2026-03-02", 5, "administrative", "A2"));
+  // Rejected before any source is known: counted in no agency.
+  Append(src, 0, kN1, "{not json");
+  Drain(pipe);
+
+  const auto& agencies = probe.totals.agencies;
+  REQUIRE(agencies.size() == 2);
+  const AgencyCounts& a1 = agencies.at("A1");
+  CHECK(a1.applied == 2);
+  CHECK(a1.without_master_data == 0);
+  CHECK(a1.dead_letters == std::array<uint64_t, ingest::kRejectReasonCount>{});
+  const AgencyCounts& a2 = agencies.at("A2");
+  CHECK(a2.applied == 1);
+  CHECK(a2.without_master_data == 1);
+  std::array<uint64_t, ingest::kRejectReasonCount> a2_dead{};
+  a2_dead[static_cast<size_t>(ingest::RejectReason::kInvalidData)] = 1;
+  a2_dead[static_cast<size_t>(ingest::RejectReason::kKeyMismatch)] = 1;
+  CHECK(a2.dead_letters == a2_dead);
+  CHECK(probe.totals.dead_letters[static_cast<size_t>(ingest::RejectReason::kMalformedJson)] == 1);
+}
+
+TEST_CASE("agencies with employees are announced when their partitions are assigned") {
+  ingest::MemoryDeadLetters dlq;
+  auto store = storage::NewMemoryStateStore();
+  {
+    ingest::MemorySource src(2);
+    NullProbe probe;
+    Pipeline pipe({}, &src, &dlq, store.get(), &probe);
+    Append(src, 0, kN1, Ev::Upsert("u1", kN1, "A1"));
+    Append(src, 1, kN2, Ev::Upsert("u2", kN2, "B7"));
+    Append(src, 1, "198001012000011003", Ev::Upsert("u3", "198001012000011003", "C2", "inactive"));
+    Drain(pipe);
+  }
+  // After a restart nothing new arrives, yet both agencies with active employees are known (an
+  // agency that stays silent keeps zero-valued series); C2 has no active employee.
+  ingest::MemorySource src(2);
+  RecordingProbe probe;
+  Pipeline pipe({}, &src, &dlq, store.get(), &probe);
+  Drain(pipe);
+  CHECK(probe.known_agencies == std::vector<std::string>{"A1", "B7"});
+}
+
+TEST_CASE("the lag of every owned partition is reported, also where nothing is consumed") {
+  ingest::MemorySource src(3);
+  ingest::MemoryDeadLetters dlq;
+  auto store = storage::NewMemoryStateStore();
+  RecordingProbe probe;
+  PipelineOptions options;
+  options.max_batch_messages = 1;
+  Pipeline pipe(options, &src, &dlq, store.get(), &probe);
+  for (int i = 0; i < 3; ++i) {
+    Append(src, 1, kN1, Ev::Activity("a" + std::to_string(i), kN1, "2026-03-02", 5, "substantive"));
+  }
+  // One message per batch: after the first, partition 1 has consumed one of three. Partitions
+  // 0 and 2 never get a message (and a high watermark is only known after a fetch), yet they
+  // report their lag of 0.
+  REQUIRE(pipe.RunOnce().ok());
+  CHECK(probe.lag == std::map<int32_t, int64_t>{{0, 0}, {1, 2}, {2, 0}});
+  Drain(pipe);
+  CHECK(probe.lag.at(1) == 0);
 }
 
 TEST_CASE("a restart resumes at the stored offsets: nothing twice nothing missed") {

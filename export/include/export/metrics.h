@@ -10,15 +10,23 @@
 #include <prometheus/registry.h>
 
 #include "export/kpi_view.h"
+#include "ingest/kafka.h"
 #include "pipeline/pipeline.h"
 #include "pipeline/probe.h"
 
 namespace kinerja::exporter {
 
-// Pipeline health metrics of kpis.md ("Data quality and pipeline health").
-class MetricsProbe : public pipeline::Probe {
+struct ProbeOptions {
+  // Per-agency series (kinerja_agency_*) exist for at most this many agency codes; events of
+  // further codes count under agency="(other)". Indonesia has ~600 agencies; the codes come
+  // from publishers, so a misconfigured one must not be able to add series without bound.
+  size_t max_agencies = 1000;
+};
+
+// Pipeline health and data-quality metrics of docs/kpis.md, and Kafka client errors.
+class MetricsProbe : public pipeline::Probe, public ingest::KafkaErrorListener {
  public:
-  explicit MetricsProbe(prometheus::Registry& registry);
+  explicit MetricsProbe(prometheus::Registry& registry, ProbeOptions options = {});
   ~MetricsProbe() override;
   void BatchCommitted(const pipeline::BatchCounts& counts, double commit_seconds,
                       int64_t commit_unix_ms) override;
@@ -26,6 +34,10 @@ class MetricsProbe : public pipeline::Probe {
   void PartitionLag(int32_t partition, std::optional<int64_t> lag) override;
   void Assignment(size_t owned_partitions, bool changed) override;
   void StateSize(uint64_t bytes) override;
+  void AgenciesKnown(const std::vector<std::string>& agencies) override;
+  // Thread-safe (librdkafka calls it from its own threads).
+  void KafkaError(std::string_view client, std::string_view code, std::string_view reason,
+                  bool fatal) override;
 
  private:
   struct Impl;
@@ -37,6 +49,9 @@ std::shared_ptr<prometheus::Collectable> NewKpiCollectable(
     std::function<pipeline::KpiSnapshot()> snapshot, ViewOptions options);
 // process_resident_memory_bytes, process_cpu_seconds_total, process_start_time_seconds, ...
 std::shared_ptr<prometheus::Collectable> NewProcessCollectable();
+// kinerja_state_filesystem_avail_bytes / _size_bytes of the filesystem holding `path`, read at
+// every scrape (statvfs); absent while it cannot be read.
+std::shared_ptr<prometheus::Collectable> NewFilesystemCollectable(std::string path);
 // kinerja_build_info{version, revision} 1
 void RegisterBuildInfo(prometheus::Registry& registry);
 

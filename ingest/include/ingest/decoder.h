@@ -31,6 +31,9 @@ struct Rejection {
   RejectReason reason;
   std::string detail;             // human text; never echoes personal data
   std::optional<EventType> type;  // the event type, when it was readable and known
+  // The publishing agency's code (from a valid envelope `source`), when the message was read
+  // that far; empty otherwise. Lets dead letters be counted per agency.
+  std::string source;
 };
 
 using DecodeResult = std::variant<Event, Rejection>;

@@ -6,6 +6,7 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "ingest/source.h"
@@ -15,12 +16,27 @@ namespace kinerja::ingest {
 // librdkafka properties, e.g. {"queued.max.messages.kbytes", "1000000"}.
 using KafkaProperties = std::map<std::string, std::string>;
 
+// Told about every error a Kafka client reports: a broker down or unreachable, authentication
+// or TLS failing, a consume error, a message not delivered. librdkafka retries transient
+// errors by itself; these calls exist so that they can be counted and alerted on. Called on
+// librdkafka's threads or inside Poll/Flush, so implementations must be thread-safe.
+class KafkaErrorListener {
+ public:
+  virtual ~KafkaErrorListener() = default;
+  // `client` is "consumer" or "producer"; `code` is librdkafka's error name (rd_kafka_err2name:
+  // "_TRANSPORT", "_ALL_BROKERS_DOWN", "SASL_AUTHENTICATION_FAILED", ...); `reason` is
+  // librdkafka's text (broker addresses, never message contents).
+  virtual void KafkaError(std::string_view client, std::string_view code, std::string_view reason,
+                          bool fatal) = 0;
+};
+
 struct KafkaSourceOptions {
   std::string brokers;  // bootstrap.servers
   std::string topic = "kinerja.events.v1";
   std::string group_id = "kinerja";
   std::string client_id = "kinerja";
-  KafkaProperties extra;  // applied last; overrides the defaults below
+  KafkaProperties extra;                 // applied last; overrides the defaults below
+  KafkaErrorListener* errors = nullptr;  // optional; must outlive the source
 };
 
 // A consumer-group member (cooperative-sticky). Resumes every assigned partition at the offset
@@ -48,6 +64,7 @@ struct KafkaProducerOptions {
   std::string brokers;
   std::string client_id = "kinerja-producer";
   KafkaProperties extra;
+  KafkaErrorListener* errors = nullptr;  // optional; must outlive the producer
 };
 
 struct Header {

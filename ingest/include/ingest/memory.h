@@ -3,6 +3,7 @@
 
 #include <deque>
 #include <map>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -30,6 +31,7 @@ class MemorySource : public EventSource {
   void SetListener(PartitionListener* listener) override { listener_ = listener; }
   Status Poll(std::vector<Message>* out, size_t max, std::chrono::milliseconds timeout) override;
   void ReportProgress(const std::vector<PartitionOffset>& offsets) override;
+  // Unknown (nullopt) until the partition has been polled after its assignment.
   std::optional<int64_t> HighWatermark(int32_t partition) override;
   Result<std::vector<int64_t>> QueryEndOffsets(std::chrono::milliseconds timeout) override;
   Status Close() override;
@@ -41,6 +43,9 @@ class MemorySource : public EventSource {
   std::vector<std::vector<Record>> log_;
   std::map<int32_t, int64_t> position_;  // owned partitions -> next offset to hand out
   std::map<int32_t, int64_t> reported_;
+  // Owned partitions polled since their assignment: as with Kafka, whose client learns a high
+  // watermark from fetch responses, HighWatermark is unknown before that.
+  std::set<int32_t> fetched_;
   bool started_ = false;
   int32_t next_partition_ = 0;  // round-robin across partitions, like a fetcher would
 };

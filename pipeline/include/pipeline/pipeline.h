@@ -72,6 +72,7 @@ class Pipeline : public ingest::PartitionListener {
   Status EnsureYears(int32_t partition, Nip nip, CachedEmployee& employee,
                      const processors::YearsNeeded& need);
   void EvictIfOverBudget();
+  void RefreshLag();
   bool ReachedEnd() const;
 
   PipelineOptions options_;
@@ -84,6 +85,7 @@ class Pipeline : public ingest::PartitionListener {
   std::vector<ingest::Message> messages_;
   std::vector<int64_t> end_offsets_;  // replay target, when stop_at_end
   uint64_t batches_ = 0;              // batch number (cache recency)
+  std::chrono::steady_clock::time_point last_lag_refresh_{};
 
   mutable std::mutex totals_mu_;
   processors::KpiTable totals_;                     // guarded by totals_mu_

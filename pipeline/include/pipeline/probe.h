@@ -5,6 +5,8 @@
 #include <array>
 #include <cstdint>
 #include <optional>
+#include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "core/event.h"
@@ -15,10 +17,19 @@ namespace kinerja::pipeline {
 enum class Outcome : uint8_t { kApplied, kDuplicate, kDeadLettered };
 inline constexpr size_t kOutcomeCount = 3;
 
+// Counts of one publishing agency (the envelope `source`) in one batch.
+struct AgencyCounts {
+  uint64_t applied = 0;              // events applied (not duplicates, not dead letters)
+  uint64_t without_master_data = 0;  // of those, about an employee with no master data yet
+  std::array<uint64_t, ingest::kRejectReasonCount> dead_letters{};  // where `source` was valid
+  friend bool operator==(const AgencyCounts&, const AgencyCounts&) = default;
+};
+
 // Counts of one committed batch. Index kEventTypeCount of `events` is "unknown type".
 struct BatchCounts {
   std::array<std::array<uint64_t, kOutcomeCount>, kEventTypeCount + 1> events{};
   std::array<uint64_t, ingest::kRejectReasonCount> dead_letters{};
+  std::unordered_map<std::string, AgencyCounts> agencies;  // by publishing agency code
   uint64_t total() const {
     uint64_t n = 0;
     for (const auto& t : events)
@@ -38,6 +49,9 @@ class Probe {
   virtual void PartitionLag(int32_t partition, std::optional<int64_t> lag) = 0;  // nullopt: gone
   virtual void Assignment(size_t owned_partitions, bool changed) = 0;
   virtual void StateSize(uint64_t bytes) = 0;
+  // Agencies that have employees in newly assigned partitions, so that an agency that publishes
+  // nothing after a restart still has (zero) per-agency series and can be seen to be silent.
+  virtual void AgenciesKnown(const std::vector<std::string>& agencies) = 0;
 };
 
 class NullProbe : public Probe {
@@ -47,6 +61,7 @@ class NullProbe : public Probe {
   void PartitionLag(int32_t, std::optional<int64_t>) override {}
   void Assignment(size_t, bool) override {}
   void StateSize(uint64_t) override {}
+  void AgenciesKnown(const std::vector<std::string>&) override {}
 };
 
 }  // namespace kinerja::pipeline
