@@ -5,54 +5,12 @@
 
 #include "ingest/kafka.h"
 #include "kinerja_cli.h"
+#include "prometheus.h"
 #include "support.h"
 
 using namespace kinerja;
 using namespace kinerja::testing;
 using nlohmann::json;
-
-namespace {
-
-// Starts Prometheus via the project's script; stops it by PID on destruction.
-class PrometheusServer {
- public:
-  PrometheusServer(const std::string& dir, const std::string& target) : dir_(dir) {
-    std::string out;
-    const int rc = RunCommand(
-        {"/bin/bash", std::string(KINERJA_SOURCE_DIR) + "/ops/prometheus.sh", "start", dir, target},
-        &out);
-    if (rc != 0) throw std::runtime_error("prometheus did not start: " + out);
-    url_port_ = std::stoi(ReadFile(dir + "/url").substr(std::string("http://127.0.0.1:").size()));
-  }
-  ~PrometheusServer() {
-    RunCommand({"/bin/bash", std::string(KINERJA_SOURCE_DIR) + "/ops/prometheus.sh", "stop", dir_});
-  }
-  // The value of an instant query with one result, or nullopt.
-  std::optional<double> Query(const std::string& promql) {
-    std::string q;
-    for (char c : promql) {
-      if (std::isalnum(static_cast<unsigned char>(c))) {
-        q += c;
-      } else {
-        char buf[4];
-        std::snprintf(buf, sizeof buf, "%%%02X", static_cast<unsigned char>(c));
-        q += buf;
-      }
-    }
-    auto body = HttpGet(url_port_, "/api/v1/query?query=" + q);
-    if (!body) return std::nullopt;
-    auto doc = json::parse(*body, nullptr, false);
-    if (doc.is_discarded() || doc["status"] != "success" || doc["data"]["result"].size() != 1)
-      return std::nullopt;
-    return std::stod(doc["data"]["result"][0]["value"][1].get<std::string>());
-  }
-
- private:
-  std::string dir_;
-  int url_port_ = 0;
-};
-
-}  // namespace
 
 TEST_CASE("live KPIs reach a real Prometheus server") {
   TestTopics t = CreateTopicsForTest("e2e", 4);

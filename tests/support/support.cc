@@ -119,6 +119,12 @@ std::string UniqueTopic(const std::string& prefix) {
 }
 
 std::optional<std::string> HttpGet(int port, const std::string& path) {
+  auto response = HttpGetResponse(port, path);
+  if (!response || response->status != 200) return std::nullopt;
+  return std::move(response->body);
+}
+
+std::optional<HttpResponse> HttpGetResponse(int port, const std::string& path) {
   const int fd = socket(AF_INET, SOCK_STREAM, 0);
   if (fd < 0) return std::nullopt;
   sockaddr_in addr{};
@@ -140,11 +146,9 @@ std::optional<std::string> HttpGet(int port, const std::string& path) {
   for (ssize_t n; (n = read(fd, buf, sizeof buf)) > 0;) resp.append(buf, static_cast<size_t>(n));
   close(fd);
   const auto header_end = resp.find("\r\n\r\n");
-  if (resp.rfind("HTTP/1.", 0) != 0 || resp.find(" 200 ") > resp.find("\r\n") ||
-      header_end == std::string::npos) {
-    return std::nullopt;
-  }
-  return resp.substr(header_end + 4);
+  if (resp.rfind("HTTP/1.", 0) != 0 || header_end == std::string::npos) return std::nullopt;
+  const auto space = resp.find(' ');
+  return HttpResponse{std::atoi(resp.c_str() + space + 1), resp.substr(header_end + 4)};
 }
 
 namespace {

@@ -59,6 +59,12 @@ std::string UniqueTopic(const std::string& prefix);
 
 // Plain HTTP GET on 127.0.0.1; returns the body, or nullopt on connection failure / non-200.
 std::optional<std::string> HttpGet(int port, const std::string& path);
+struct HttpResponse {
+  int status = 0;
+  std::string body;
+};
+// The same, with any status (e.g. a 400 and its JSON error); nullopt on connection failure.
+std::optional<HttpResponse> HttpGetResponse(int port, const std::string& path);
 
 // Builders of valid contract-v1 events (JSON text), one per type of events.md. `id` must be
 // unique per source; the last argument is the publishing agency (`source` is
