@@ -78,8 +78,9 @@ cleanup() {
   trap '' INT TERM # a second Ctrl-C must not leave daemons behind half-way through
   [[ -n "$SLEEP_PID" ]] && kill "$SLEEP_PID" 2>/dev/null
   if [[ -n "$WORK" && -d "$WORK" ]]; then
-    say "stopping (simulator, Kinerja, Prometheus, Kafka)..."
+    say "stopping (simulator, Grafana if started, Kinerja, Prometheus, Kafka)..."
     stop_pid "$WORK/simulate.pid" 5
+    [[ -f "$WORK/grafana.pid" ]] && stop_pid "$WORK/grafana.pid" 10
     if [[ -f "$WORK/kinerja.pid" ]]; then
       stop_pid "$WORK/kinerja.pid" "$KINERJA_STOP_GRACE"
       if grep -q "stopped cleanly" "$WORK/kinerja.log" 2>/dev/null; then
@@ -182,11 +183,14 @@ for try in 1 2 3; do
   exit 1
 done
 
-say "starting Prometheus"
+# The recording rules (the dashboards read them) and the alerts of ops/prometheus/rules.
+RULE_ARGS=()
+for rules in "$OPS"/prometheus/rules/*.yaml; do RULE_ARGS+=(--rules "$rules"); done
+say "starting Prometheus (with the $((${#RULE_ARGS[@]} / 2)) rule files of ops/prometheus/rules)"
 PROM_URL=""
 for try in 1 2; do # a second try for the same port race inside prometheus.sh
-  if PROM_URL=$(bash "$OPS/prometheus.sh" start "$WORK/prometheus" "127.0.0.1:$METRICS_PORT" \
-    2>>"$WORK/prometheus-start.log"); then
+  if PROM_URL=$(bash "$OPS/prometheus.sh" start "$WORK/prometheus" "${RULE_ARGS[@]}" \
+    "127.0.0.1:$METRICS_PORT" 2>>"$WORK/prometheus-start.log"); then
     break
   fi
   PROM_URL=""
@@ -203,6 +207,7 @@ spawn_detached "$WORK/simulate.pid" "$WORK/simulate.log" \
   "$KINERJA" simulate --brokers "$BROKERS" --employees "$EMPLOYEES" --agencies "$AGENCIES" \
   --days 365 --rate "$RATE"
 SIM_PID=$(<"$WORK/simulate.pid")
+
 
 # ---------------------------------------------------------------------------------------------
 # Prometheus queries. prom_rows EXPR [LABEL] prints one "LABEL_VALUE<TAB>VALUE" line per
@@ -336,6 +341,19 @@ if ! wait_until "$READY_DEADLINE" "kinerja_employees in Prometheus" kpis_in_prom
   tail -n 20 "$WORK/simulate.log" >&2
   exit 1
 fi
+# A few messages that break the contract, from agency AG002, so that the dead-letter panels show
+# something: each goes to the dead-letter topic with its reason. Sent once AG002's first events
+# are applied, so that its per-agency counters exist already and count them (a counter's first
+# increment is invisible to increase()).
+REJECTS_NIP=198609262015051001
+cat >"$WORK/rejects.ndjson" <<NDJSON
+{"specversion":"1.0","id":"demo-bad-1","source":"/agencies/AG002","type":"kinerja.activity.logged.v1","subject":"$REJECTS_NIP","time":"2026-03-02T09:00:00+07:00","data":{"date":"2026-03-02","minutes":0,"category":"administrative"}}
+{"specversion":"1.0","id":"demo-bad-2","source":"/agencies/AG002","type":"kinerja.activity.logged.v2","subject":"$REJECTS_NIP","time":"2026-03-02T09:00:00+07:00","data":{}}
+{"specversion":"1.0","id":"demo-bad-3","source":"/agencies/AG002","type":"kinerja.feedback.given.v1","subject":"$REJECTS_NIP","time":"2026-03-02T09:00:00+07:00","data":{"giver":"12345"}}
+NDJSON
+quietly "$WORK/rejects.log" "kinerja publish (deliberate rejects)" \
+  "$KINERJA" publish --brokers "$BROKERS" --no-validate "$WORK/rejects.ndjson"
+
 # A 1m rate from a few seconds of samples of a counter that moves once per batch is noise:
 # let Prometheus collect ~20 s of samples first (it scrapes every second).
 rate_settled() {
@@ -361,6 +379,77 @@ rate15_now=$(prom_rows "$RATE15_Q" | cut -f2)
 dead_now=$(prom_rows "$DLQ_Q" | cut -f2)
 dup_now=$(prom_rows "$DUP_Q" | cut -f2)
 lag_now=$(prom_rows "$LAG_Q" | cut -f2)
+
+# ---------------------------------------------------------------------------------------------
+# Dashboards and alerts: every panel's queries as Prometheus links (ops/dashboards.py), the
+# alerts page, and the dashboards in Grafana when one is available.
+GRAFANA_HOME=${GRAFANA_HOME:-/usr/share/grafana}
+
+# A Grafana given by URL and API token: the datasource (kept if it exists) and the dashboards.
+grafana_api_upload() {
+  local auth="Authorization: Bearer $GRAFANA_TOKEN" f code
+  code=$(curl -sS -m 10 -o "$WORK/grafana-api.log" -w '%{http_code}' -H "$auth" \
+    -H 'Content-Type: application/json' -X POST "$GRAFANA_URL/api/datasources" \
+    -d "{\"name\":\"Kinerja demo Prometheus\",\"type\":\"prometheus\",\"access\":\"proxy\",\"url\":\"$PROM_URL\"}") || code=000
+  case "$code" in
+    200 | 409) ;; # created, or one of that name exists already
+    *) echo "   Grafana at $GRAFANA_URL refused the datasource (HTTP $code); see $WORK/grafana-api.log"; return 0 ;;
+  esac
+  for f in "$ROOT"/dashboards/*.json; do
+    python3 -c 'import json,sys; print(json.dumps({"dashboard": json.load(open(sys.argv[1])), "overwrite": True}))' "$f" |
+      curl -fsS -m 10 -o /dev/null -H "$auth" -H 'Content-Type: application/json' \
+        -X POST "$GRAFANA_URL/api/dashboards/db" --data-binary @- ||
+      { echo "   Grafana at $GRAFANA_URL refused $(basename "$f")"; return 0; }
+  done
+  echo "   Grafana            $GRAFANA_URL (datasource \"Kinerja demo Prometheus\" and 3 dashboards uploaded)"
+}
+
+# grafana-server on the PATH: our own, provisioned from dashboards/provisioning.
+grafana_start() {
+  local port
+  port=$(free_port)
+  mkdir -p -- "$WORK/grafana"
+  spawn_detached "$WORK/grafana.pid" "$WORK/grafana.log" env \
+    GF_PATHS_PROVISIONING="$ROOT/dashboards/provisioning" KINERJA_DASHBOARDS_DIR="$ROOT/dashboards" \
+    KINERJA_PROMETHEUS_URL="$PROM_URL" GF_PATHS_DATA="$WORK/grafana/data" \
+    GF_PATHS_LOGS="$WORK/grafana/logs" GF_SERVER_HTTP_ADDR=127.0.0.1 GF_SERVER_HTTP_PORT="$port" \
+    GF_AUTH_ANONYMOUS_ENABLED=true GF_AUTH_ANONYMOUS_ORG_ROLE=Viewer \
+    grafana-server --homepath "$GRAFANA_HOME"
+  grafana_up() { curl -fsS -m 2 -o /dev/null "http://127.0.0.1:$port/api/health"; }
+  if wait_until 60 "Grafana on port $port" grafana_up 2>/dev/null; then
+    echo "   Grafana            http://127.0.0.1:$port/dashboards (folder Kinerja; anonymous viewer)"
+  else
+    echo "   grafana-server did not come up; see $WORK/grafana.log"
+  fi
+}
+
+dashboards_section() {
+  local rmonth args
+  rmonth=$(prom_rows 'count by (month) (kinerja_realisasi_reports)' month | cut -f1 | sort | tail -n 1)
+  args=(--prometheus "$PROM_URL" --rate-interval 1m)
+  [[ -n "$rmonth" ]] && args+=(--var "month=$rmonth")
+  echo " Dashboards (dashboards/*.json) and alerts (ops/prometheus/rules):"
+  echo "   Alerts             $PROM_URL/alerts  ($(prom_value 'count(ALERTS{alertstate="firing"}) or vector(0)') firing now)"
+  if [[ -n "${GRAFANA_URL:-}" && -n "${GRAFANA_TOKEN:-}" ]]; then
+    grafana_api_upload
+  elif command -v grafana-server >/dev/null 2>&1; then
+    grafana_start
+  else
+    echo "   Grafana            none here (no Grafana package exists for this platform); set"
+    echo "                      GRAFANA_URL and GRAFANA_TOKEN, or put grafana-server on the PATH."
+    echo "                      Until then every panel's query is below, as a Prometheus link."
+  fi
+  echo "   Pictures           python3 ops/dashboards.py ${args[*]} render --out docs/dashboards"
+  echo
+  if python3 "$OPS/dashboards.py" "${args[@]}" links >"$WORK/dashboard-links.txt" 2>"$WORK/dashboards.log"; then
+    echo " Every panel's query in Prometheus (also in $WORK/dashboard-links.txt; variables as Grafana"
+    echo " would set them${rmonth:+, month $rmonth: the newest with realisasi}):"
+    cat "$WORK/dashboard-links.txt"
+  else
+    echo " (the panel links could not be made: $(tail -n 1 "$WORK/dashboards.log"))"
+  fi
+  echo
+}
 
 RULE=$(printf '=%.0s' {1..96})
 cat <<BANNER
@@ -397,6 +486,8 @@ $(kpi_overview)
 $RULE
 
 BANNER
+
+dashboards_section
 
 # ---------------------------------------------------------------------------------------------
 # Progress: one line every PROGRESS_EVERY seconds, from Kinerja's own /metrics.

@@ -29,7 +29,7 @@ std::map<std::string, size_t> HealthSeries(int agencies, int32_t partitions) {
   exporter::MetricsProbe probe(registry);
   pipeline::BatchCounts counts;
   for (int i = 0; i < agencies; ++i) {
-    char code[8];
+    char code[16];
     std::snprintf(code, sizeof code, "AG%04d", i);
     pipeline::AgencyCounts& c = counts.agencies[code];
     c.applied = 3;

@@ -16,23 +16,18 @@ namespace {
 const std::string kSource = KINERJA_SOURCE_DIR;
 const std::string kPrometheusDir = kSource + "/ops/prometheus";
 
-std::vector<std::string> TestFiles() {
+// The *.yaml files of a folder, sorted.
+std::vector<std::string> YamlFiles(const std::string& dir) {
   std::vector<std::string> out;
-  for (const auto& e : std::filesystem::directory_iterator(kPrometheusDir + "/tests")) {
+  for (const auto& e : std::filesystem::directory_iterator(dir)) {
     if (e.path().extension() == ".yaml") out.push_back(e.path().string());
   }
   std::sort(out.begin(), out.end());
   return out;
 }
 
-std::vector<std::string> RuleFiles() {
-  std::vector<std::string> out;
-  for (const auto& e : std::filesystem::directory_iterator(kPrometheusDir + "/rules")) {
-    if (e.path().extension() == ".yaml") out.push_back(e.path().string());
-  }
-  std::sort(out.begin(), out.end());
-  return out;
-}
+std::vector<std::string> TestFiles() { return YamlFiles(kPrometheusDir + "/tests"); }
+std::vector<std::string> RuleFiles() { return YamlFiles(kPrometheusDir + "/rules"); }
 
 struct Alert {
   std::string name;
