@@ -200,8 +200,11 @@ TEST_CASE("dashboards return data and alerts fire on a real Prometheus scraping 
 
   // Paused with lag: KinerjaNoProgress fires. Stopped: KinerjaInstanceDown pending, then firing.
   {
-    // A backlog that small batches take a while to apply.
+    // A backlog that small batches take a while to apply: produced while Kinerja is paused, so
+    // that it cannot keep up with the producer and the lag is certain.
+    run->Signal(SIGSTOP);
     Simulate(t, 3000, 31, 7);
+    run->Signal(SIGCONT);
     REQUIRE(WaitFor(
         [&] {
           return prom.Query("sum(kinerja_consumer_lag_messages{job=\"kinerja\"}) > 0").has_value();
