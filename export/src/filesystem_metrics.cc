@@ -3,20 +3,10 @@
 #include <sys/statvfs.h>
 
 #include "export/metrics.h"
+#include "single_value.h"
 
 namespace kinerja::exporter {
 namespace {
-
-prometheus::MetricFamily Gauge(std::string name, std::string help, double value) {
-  prometheus::MetricFamily f;
-  f.name = std::move(name);
-  f.help = std::move(help);
-  f.type = prometheus::MetricType::Gauge;
-  prometheus::ClientMetric m;
-  m.gauge.value = value;
-  f.metric.push_back(std::move(m));
-  return f;
-}
 
 class FilesystemCollectable : public prometheus::Collectable {
  public:
@@ -25,12 +15,13 @@ class FilesystemCollectable : public prometheus::Collectable {
     struct statvfs fs {};
     if (statvfs(path_.c_str(), &fs) != 0) return {};
     const double block = static_cast<double>(fs.f_frsize);
-    return {Gauge("kinerja_state_filesystem_avail_bytes",
-                  "Bytes available to Kinerja on the filesystem of the state directory.",
-                  static_cast<double>(fs.f_bavail) * block),
-            Gauge("kinerja_state_filesystem_size_bytes",
-                  "Size in bytes of the filesystem of the state directory.",
-                  static_cast<double>(fs.f_blocks) * block)};
+    return {
+        SingleValueFamily("kinerja_state_filesystem_avail_bytes",
+                          "Bytes available to Kinerja on the filesystem of the state directory.",
+                          prometheus::MetricType::Gauge, static_cast<double>(fs.f_bavail) * block),
+        SingleValueFamily("kinerja_state_filesystem_size_bytes",
+                          "Size in bytes of the filesystem of the state directory.",
+                          prometheus::MetricType::Gauge, static_cast<double>(fs.f_blocks) * block)};
   }
 
  private:

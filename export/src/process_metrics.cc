@@ -6,25 +6,10 @@
 #include <sstream>
 
 #include "export/metrics.h"
+#include "single_value.h"
 
 namespace kinerja::exporter {
 namespace {
-
-prometheus::MetricFamily Family(std::string name, std::string help, prometheus::MetricType type,
-                                double value) {
-  prometheus::MetricFamily f;
-  f.name = std::move(name);
-  f.help = std::move(help);
-  f.type = type;
-  prometheus::ClientMetric m;
-  if (type == prometheus::MetricType::Counter) {
-    m.counter.value = value;
-  } else {
-    m.gauge.value = value;
-  }
-  f.metric.push_back(std::move(m));
-  return f;
-}
 
 double BootTimeSeconds() {
   std::ifstream in("/proc/stat");
@@ -62,18 +47,19 @@ class ProcessCollectable : public prometheus::Collectable {
     const double vsize = std::stod(f[20]);
     const double rss_pages = std::stod(f[21]);
     const double page = static_cast<double>(sysconf(_SC_PAGESIZE));
-    out.push_back(Family("process_cpu_seconds_total",
-                         "Total user and system CPU time spent in seconds.",
-                         prometheus::MetricType::Counter, (utime + stime) / ticks_));
-    out.push_back(Family("process_resident_memory_bytes", "Resident memory size in bytes.",
-                         prometheus::MetricType::Gauge, rss_pages * page));
-    out.push_back(Family("process_virtual_memory_bytes", "Virtual memory size in bytes.",
-                         prometheus::MetricType::Gauge, vsize));
-    out.push_back(Family("process_start_time_seconds",
-                         "Start time of the process since unix epoch in seconds.",
-                         prometheus::MetricType::Gauge, boot_ + start / ticks_));
-    out.push_back(Family("process_open_fds", "Number of open file descriptors.",
-                         prometheus::MetricType::Gauge, OpenFds()));
+    out.push_back(SingleValueFamily("process_cpu_seconds_total",
+                                    "Total user and system CPU time spent in seconds.",
+                                    prometheus::MetricType::Counter, (utime + stime) / ticks_));
+    out.push_back(SingleValueFamily("process_resident_memory_bytes",
+                                    "Resident memory size in bytes.", prometheus::MetricType::Gauge,
+                                    rss_pages * page));
+    out.push_back(SingleValueFamily("process_virtual_memory_bytes", "Virtual memory size in bytes.",
+                                    prometheus::MetricType::Gauge, vsize));
+    out.push_back(SingleValueFamily("process_start_time_seconds",
+                                    "Start time of the process since unix epoch in seconds.",
+                                    prometheus::MetricType::Gauge, boot_ + start / ticks_));
+    out.push_back(SingleValueFamily("process_open_fds", "Number of open file descriptors.",
+                                    prometheus::MetricType::Gauge, OpenFds()));
     return out;
   }
 
