@@ -202,8 +202,7 @@ void MetricsProbe::AgenciesKnown(const std::vector<std::string>& agencies) {
   for (const auto& a : agencies) impl_->agencies->Touch(a);
 }
 
-void MetricsProbe::KafkaError(std::string_view client, std::string_view code, std::string_view,
-                              bool) {
+void MetricsProbe::KafkaError(std::string_view client, std::string_view code) {
   // Rare (errors), so a string key per call is fine.
   const std::string key = std::string(client) + "/" + std::string(code);
   std::lock_guard lock(impl_->kafka_errors_mu);

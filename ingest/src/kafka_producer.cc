@@ -24,8 +24,7 @@ void DeliveryCb(rd_kafka_t*, const rd_kafka_message_t* m, void* opaque) {
   auto* impl = static_cast<KafkaProducer::Impl*>(opaque);
   if (m->err) {
     if (impl->errors) {
-      impl->errors->KafkaError("producer", rd_kafka_err2name(m->err), "message not delivered",
-                               false);
+      impl->errors->KafkaError("producer", rd_kafka_err2name(m->err));
     }
     impl->failed++;
     impl->failed_since_flush++;
@@ -41,8 +40,7 @@ void ErrorCb(rd_kafka_t*, int err, const char* reason, void* opaque) {
   auto* impl = static_cast<KafkaProducer::Impl*>(opaque);
   const auto code = static_cast<rd_kafka_resp_err_t>(err);
   if (impl->errors) {
-    impl->errors->KafkaError("producer", rd_kafka_err2name(code), reason,
-                             code == RD_KAFKA_RESP_ERR__FATAL);
+    impl->errors->KafkaError("producer", rd_kafka_err2name(code));
   }
   // With an error callback librdkafka no longer logs these itself.
   std::cerr << "kinerja: kafka producer: " << rd_kafka_err2str(code) << ": " << reason << "\n";

@@ -79,8 +79,7 @@ void ErrorCb(rd_kafka_t* rk, int err, const char* reason, void* opaque) {
   auto* impl = static_cast<KafkaSource::Impl*>(opaque);
   const auto code = static_cast<rd_kafka_resp_err_t>(err);
   if (impl->errors) {
-    impl->errors->KafkaError("consumer", rd_kafka_err2name(code), reason,
-                             code == RD_KAFKA_RESP_ERR__FATAL);
+    impl->errors->KafkaError("consumer", rd_kafka_err2name(code));
   }
   if (err == RD_KAFKA_RESP_ERR__FATAL) {
     char buf[512];
@@ -167,8 +166,7 @@ Status KafkaSource::Poll(std::vector<Message>* out, size_t max, std::chrono::mil
     if (m->err) {
       if (m->err != RD_KAFKA_RESP_ERR__PARTITION_EOF) {
         if (impl_->errors) {
-          impl_->errors->KafkaError("consumer", rd_kafka_err2name(m->err),
-                                    rd_kafka_message_errstr(m), false);
+          impl_->errors->KafkaError("consumer", rd_kafka_err2name(m->err));
         }
         std::cerr << "kinerja: kafka consume: " << rd_kafka_message_errstr(m) << "\n";
       }

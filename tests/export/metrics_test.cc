@@ -113,16 +113,14 @@ TEST_CASE("Kafka client errors are counted by client and code, common codes from
   CHECK(Has(body, "kinerja_kafka_errors_total{client=\"consumer\",code=\"_TRANSPORT\"} 0"));
   CHECK(Has(body, "kinerja_kafka_errors_total{client=\"producer\",code=\"_ALL_BROKERS_DOWN\"} 0"));
   ingest::KafkaErrorListener& listener = probe;
-  listener.KafkaError("consumer", "_TRANSPORT", "127.0.0.1:9092/1: Connection refused", false);
-  listener.KafkaError("consumer", "_TRANSPORT", "127.0.0.1:9092/1: Connection refused", false);
-  listener.KafkaError("producer", "SASL_AUTHENTICATION_FAILED", "bad credentials", false);
+  listener.KafkaError("consumer", "_TRANSPORT");
+  listener.KafkaError("consumer", "_TRANSPORT");
+  listener.KafkaError("producer", "SASL_AUTHENTICATION_FAILED");
   body = Scrape({registry});
   CHECK(Has(body, "kinerja_kafka_errors_total{client=\"consumer\",code=\"_TRANSPORT\"} 2"));
   CHECK(
       Has(body,
           "kinerja_kafka_errors_total{client=\"producer\",code=\"SASL_AUTHENTICATION_FAILED\"} 1"));
-  // librdkafka's reason text (broker addresses, credentials errors) is not a label.
-  CHECK_FALSE(Has(body, "Connection refused"));
 }
 
 TEST_CASE("the state directory's filesystem: available and total bytes, absent when unreadable") {

@@ -267,6 +267,30 @@ TEST_CASE("a bad configuration fails at startup naming the field") {
   }
 }
 
+TEST_CASE("Kafka client errors are counted on /metrics while the brokers cannot be reached") {
+  // A bootstrap address where nothing listens: the consumer's connection attempts fail and
+  // librdkafka reports them (and keeps retrying); Kinerja keeps running and counts them.
+  TempDir dir;
+  const int dead_port = FreeLoopbackPort();
+  const std::string log = dir / "run.log";
+  Process run({KinerjaBinary(), "run", "--brokers", "127.0.0.1:" + std::to_string(dead_port),
+               "--state-dir", dir / "state", "--metrics-address", "127.0.0.1:0"},
+              log);
+  int port = 0;
+  REQUIRE(WaitFor([&] { return (port = AnnouncedMetricsPort(ReadFile(log))) > 0; },
+                  std::chrono::seconds(30)));
+  double errors = 0;
+  CHECK(WaitFor(
+      [&] {
+        auto body = HttpGet(port, "/metrics");
+        errors = body ? SumSamples(*body, "kinerja_kafka_errors_total{client=\"consumer\"") : 0;
+        return errors > 0;
+      },
+      std::chrono::seconds(30)));
+  run.Signal(SIGTERM);
+  CHECK(run.Wait(std::chrono::seconds(30)).has_value());
+}
+
 TEST_CASE("publish sends an NDJSON file keyed by subject") {
   TestTopics t = CreateTopicsForTest("publish", 4);
   TempDir dir;

@@ -118,6 +118,22 @@ std::string UniqueTopic(const std::string& prefix) {
          "-" + std::to_string(n++);
 }
 
+int FreeLoopbackPort() {
+  const int fd = socket(AF_INET, SOCK_STREAM, 0);
+  if (fd < 0) throw std::runtime_error("socket() failed");
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  socklen_t len = sizeof addr;
+  if (bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0 ||
+      getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) != 0) {
+    close(fd);
+    throw std::runtime_error("could not bind a loopback port");
+  }
+  close(fd);
+  return ntohs(addr.sin_port);
+}
+
 std::optional<std::string> HttpGet(int port, const std::string& path) {
   auto response = HttpGetResponse(port, path);
   if (!response || response->status != 200) return std::nullopt;

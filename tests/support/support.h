@@ -57,6 +57,9 @@ std::string TestBrokers();
 // A topic name no other test uses.
 std::string UniqueTopic(const std::string& prefix);
 
+// A TCP port on 127.0.0.1 that nothing listens on (bound, read, and released again).
+int FreeLoopbackPort();
+
 // Plain HTTP GET on 127.0.0.1; returns the body, or nullopt on connection failure / non-200.
 std::optional<std::string> HttpGet(int port, const std::string& path);
 struct HttpResponse {

@@ -36,8 +36,7 @@ class MetricsProbe : public pipeline::Probe, public ingest::KafkaErrorListener {
   void StateSize(uint64_t bytes) override;
   void AgenciesKnown(const std::vector<std::string>& agencies) override;
   // Thread-safe (librdkafka calls it from its own threads).
-  void KafkaError(std::string_view client, std::string_view code, std::string_view reason,
-                  bool fatal) override;
+  void KafkaError(std::string_view client, std::string_view code) override;
 
  private:
   struct Impl;

@@ -18,16 +18,15 @@ using KafkaProperties = std::map<std::string, std::string>;
 
 // Told about every error a Kafka client reports: a broker down or unreachable, authentication
 // or TLS failing, a consume error, a message not delivered. librdkafka retries transient
-// errors by itself; these calls exist so that they can be counted and alerted on. Called on
-// librdkafka's threads or inside Poll/Flush, so implementations must be thread-safe.
+// errors by itself (the clients log each with librdkafka's text); these calls exist so that
+// they can be counted and alerted on. Called on librdkafka's threads or inside Poll/Flush, so
+// implementations must be thread-safe.
 class KafkaErrorListener {
  public:
   virtual ~KafkaErrorListener() = default;
   // `client` is "consumer" or "producer"; `code` is librdkafka's error name (rd_kafka_err2name:
-  // "_TRANSPORT", "_ALL_BROKERS_DOWN", "SASL_AUTHENTICATION_FAILED", ...); `reason` is
-  // librdkafka's text (broker addresses, never message contents).
-  virtual void KafkaError(std::string_view client, std::string_view code, std::string_view reason,
-                          bool fatal) = 0;
+  // "_TRANSPORT", "_ALL_BROKERS_DOWN", "SASL_AUTHENTICATION_FAILED", ...).
+  virtual void KafkaError(std::string_view client, std::string_view code) = 0;
 };
 
 struct KafkaSourceOptions {
