@@ -42,7 +42,8 @@ int Simulate(const SimulateFlags& flags);
 struct PublishFlags {
   KafkaFlags kafka;
   std::vector<std::string> files;
-  bool no_validate = false;  // false: refuse to send anything when a line is invalid
+  bool no_validate = false;                 // false: refuse to send anything when a line is invalid
+  std::string content_mode = "structured";  // of event lines: structured or binary
 };
 int Publish(const PublishFlags& flags);
 
@@ -50,6 +51,7 @@ int Publish(const PublishFlags& flags);
 // Exit code 0: every event valid; 1: some invalid (each printed); 2: bad usage (unreadable file).
 struct ValidateFlags {
   std::vector<std::string> files;
+  std::string content_mode = "structured";  // check event lines as publish would send them
 };
 int Validate(const ValidateFlags& flags);
 

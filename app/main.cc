@@ -108,6 +108,13 @@ int main(int argc, char** argv) {
   pub_cmd->add_flag("--no-validate", pub.no_validate,
                     "Send without validating: invalid lines are sent too, and the pipeline "
                     "dead-letters them");
+  pub_cmd
+      ->add_option("--content-mode", pub.content_mode,
+                   "CloudEvents Kafka content mode of event lines: structured (the value is the "
+                   "event) or binary (ce_ headers, the value is data); message-record lines are "
+                   "sent as written")
+      ->check(CLI::IsMember({"structured", "binary"}))
+      ->capture_default_str();
   AddKafkaFlags(pub_cmd, &pub.kafka, false);
 
   ValidateFlags val;
@@ -117,6 +124,12 @@ int main(int argc, char** argv) {
       "prints FILE:LINE: reason: detail for each invalid line; exit 0 all valid, 1 some "
       "invalid, 2 bad usage. Blank lines are skipped");
   val_cmd->add_option("files", val.files, "NDJSON files ('-': stdin)")->required();
+  val_cmd
+      ->add_option("--content-mode", val.content_mode,
+                   "Check event lines as publish would send them: structured or binary "
+                   "(message-record lines are checked as written)")
+      ->check(CLI::IsMember({"structured", "binary"}))
+      ->capture_default_str();
 
   KpisFlags kpis;
   auto* kpis_cmd = app.add_subcommand(

@@ -1,6 +1,4 @@
 // The tool subcommands: simulate, publish, validate, kpis, create-topics.
-#include <simdjson.h>
-
 #include <chrono>
 #include <filesystem>
 #include <fstream>
@@ -11,6 +9,7 @@
 
 #include "commands.h"
 #include "export/kpi_view.h"
+#include "ingest/binding.h"
 #include "ingest/decoder.h"
 #include "ingest/kafka.h"
 #include "pipeline/pipeline.h"
@@ -118,16 +117,8 @@ bool IsBlank(std::string_view line) {
   return line.find_first_not_of(" \t\r") == std::string_view::npos;
 }
 
-// The Kafka key publish sends a line with: its `subject` when that reads as a string, else none
-// (the message is still sent, and the pipeline dead-letters it with its reason).
-std::optional<std::string> PublishKey(simdjson::ondemand::parser& parser, const std::string& line) {
-  simdjson::padded_string padded(line);
-  simdjson::ondemand::document doc;
-  std::string_view subject;
-  if (!parser.iterate(padded).get(doc) && !doc["subject"].get_string().get(subject)) {
-    return std::string(subject);
-  }
-  return std::nullopt;
+std::optional<std::string_view> View(const std::optional<std::string>& s) {
+  return s ? std::optional<std::string_view>(*s) : std::nullopt;
 }
 
 struct Validation {
@@ -135,12 +126,14 @@ struct Validation {
   std::map<std::string, uint64_t> reasons;  // invalid events by reason code
 };
 
-// Decodes every non-blank line as the pipeline would see it once published (key = subject, as
-// publish sends it) and prints each invalid one as "FILE:LINE: reason: detail". The detail is
-// the decoder's, which never echoes a NIP or a note: the line number identifies the event.
-bool ValidateInputs(NdjsonInputs& inputs, Validation* v, std::string* bad) {
+// Decodes every non-blank line as the pipeline would see it once published (the message
+// publish sends in `mode`) and prints each invalid one as "FILE:LINE: reason: detail". The detail
+// is the decoder's, which never echoes a NIP or a note: the line number identifies the event. A
+// message record that cannot be read is reported as invalid_record.
+bool ValidateInputs(NdjsonInputs& inputs, ingest::ContentMode mode, Validation* v,
+                    std::string* bad) {
   ingest::Decoder decoder;
-  simdjson::ondemand::parser parser;
+  ingest::MessageBuilder builder(mode);
   return inputs.ForEachLine(
       [&](const std::string& name, uint64_t number, const std::string& line) {
         if (IsBlank(line)) {
@@ -148,14 +141,24 @@ bool ValidateInputs(NdjsonInputs& inputs, Validation* v, std::string* bad) {
           return true;
         }
         ++v->events;
-        const std::optional<std::string> key = PublishKey(parser, line);
-        const ingest::DecodeResult r =
-            decoder.Decode(key ? std::optional<std::string_view>(*key) : std::nullopt, line);
-        if (const auto* rejection = std::get_if<ingest::Rejection>(&r)) {
-          const std::string reason(ingest::RejectReasonName(rejection->reason));
+        auto message = builder.Build(line);
+        std::string reason, detail;
+        if (!message.ok()) {
+          reason = "invalid_record";
+          detail = message.status().message();
+        } else {
+          const auto headers = ingest::HeaderViews(*message);
+          const ingest::DecodeResult r =
+              decoder.Decode(View(message->key), View(message->value), headers);
+          if (const auto* rejection = std::get_if<ingest::Rejection>(&r)) {
+            reason = std::string(ingest::RejectReasonName(rejection->reason));
+            detail = rejection->detail;
+          }
+        }
+        if (!reason.empty()) {
           ++v->invalid;
           ++v->reasons[reason];
-          std::cout << name << ":" << number << ": " << reason << ": " << rejection->detail << "\n";
+          std::cout << name << ":" << number << ": " << reason << ": " << detail << "\n";
         }
         return true;
       },
@@ -187,7 +190,7 @@ int Validate(const ValidateFlags& f) {
     return 2;
   }
   Validation v;
-  if (!ValidateInputs(inputs, &v, &bad)) {
+  if (!ValidateInputs(inputs, *ingest::ParseContentMode(f.content_mode), &v, &bad)) {
     std::cout.flush();
     std::cerr << "kinerja validate: reading " << bad << " failed\n";
     return 2;
@@ -242,6 +245,7 @@ int Simulate(const SimulateFlags& f) {
 }
 
 int Publish(const PublishFlags& f) {
+  const ingest::ContentMode mode = *ingest::ParseContentMode(f.content_mode);
   NdjsonInputs inputs;
   std::string bad;
   if (!inputs.Open(f.files, !f.no_validate, &bad)) {
@@ -250,7 +254,7 @@ int Publish(const PublishFlags& f) {
   }
   if (!f.no_validate) {
     Validation v;
-    if (!ValidateInputs(inputs, &v, &bad)) {
+    if (!ValidateInputs(inputs, mode, &v, &bad)) {
       std::cerr << "kinerja publish: reading " << bad << " failed\n";
       return 2;
     }
@@ -264,16 +268,22 @@ int Publish(const PublishFlags& f) {
   }
   auto producer = MakeProducer(f.kafka);
   if (!producer.ok()) return Fail("publish", producer.status());
-  simdjson::ondemand::parser parser;
+  ingest::MessageBuilder builder(mode);
   uint64_t sent = 0, unkeyed = 0;
   Status error;
-  // Keyed by subject so one employee's events stay ordered in one partition.
+  // Events are keyed by subject so one employee's events stay ordered in one partition.
   const bool read = inputs.ForEachLine(
-      [&](const std::string&, uint64_t, const std::string& line) {
+      [&](const std::string& name, uint64_t number, const std::string& line) {
         if (IsBlank(line)) return true;
-        const std::optional<std::string> key = PublishKey(parser, line);
-        unkeyed += !key;
-        error = (*producer)->Send(f.kafka.topic, key, line);
+        auto message = builder.Build(line);
+        if (!message.ok()) {  // only a message record can fail, and it cannot be sent
+          error = Status::InvalidArgument(name + ":" + std::to_string(number) + ": " +
+                                          message.status().message());
+          return false;
+        }
+        unkeyed += !message->key;
+        error = (*producer)->Send(f.kafka.topic, View(message->key), View(message->value),
+                                  message->headers);
         sent += error.ok();
         return error.ok();
       },

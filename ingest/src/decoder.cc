@@ -3,6 +3,7 @@
 #include <simdjson.h>
 
 #include <array>
+#include <cctype>
 #include <cstring>
 #include <vector>
 
@@ -295,12 +296,230 @@ std::optional<RatingPeriod> ParseRatingPeriod(std::string_view s) {
 
 std::string_view RejectReasonName(RejectReason r) { return kReasonNames[static_cast<size_t>(r)]; }
 
+namespace {
+
+// How the CloudEvents Kafka binding carries the event (docs/events.md, "Content modes").
+enum class BindingMode : uint8_t {
+  kStructured,  // the value is the whole event, as JSON
+  kBinary,      // the attributes are ce_ headers, the value is `data`
+  kBatch,       // application/cloudevents-batch+json: not supported
+  kOtherFormat  // application/cloudevents+<not json>: not supported
+};
+
+bool StartsWithNoCase(std::string_view s, std::string_view prefix) {
+  if (s.size() < prefix.size()) return false;
+  for (size_t i = 0; i < prefix.size(); ++i) {
+    if (std::tolower(static_cast<unsigned char>(s[i])) != prefix[i]) return false;
+  }
+  return true;
+}
+
+bool EqualsNoCase(std::string_view a, std::string_view b) {
+  return a.size() == b.size() && StartsWithNoCase(a, b);
+}
+
+// A media type without its parameters and surrounding blanks ("application/json").
+std::string_view MediaType(std::string_view content_type) {
+  content_type = content_type.substr(0, content_type.find(';'));
+  const size_t begin = content_type.find_first_not_of(" \t");
+  const size_t end = content_type.find_last_not_of(" \t");
+  return begin == std::string_view::npos ? std::string_view()
+                                         : content_type.substr(begin, end - begin + 1);
+}
+
+bool IsContentType(std::string_view name) { return EqualsNoCase(name, "content-type"); }
+
+// The binding's rule: a content-type starting with application/cloudevents is structured mode
+// (with its own format); otherwise a ce_specversion header means binary mode. A message with
+// neither is read as structured JSON, as Kinerja always has.
+BindingMode DetectMode(std::span<const MessageHeader> headers) {
+  bool specversion = false;
+  for (const MessageHeader& h : headers) {
+    if (IsContentType(h.name) && h.value && StartsWithNoCase(*h.value, "application/cloudevents")) {
+      if (StartsWithNoCase(*h.value, "application/cloudevents-batch")) return BindingMode::kBatch;
+      return EqualsNoCase(MediaType(*h.value), "application/cloudevents+json")
+                 ? BindingMode::kStructured
+                 : BindingMode::kOtherFormat;
+    }
+    specversion = specversion || h.name == "ce_specversion";
+  }
+  return specversion ? BindingMode::kBinary : BindingMode::kStructured;
+}
+
+// One envelope attribute as found, wherever it came from: a JSON field of a structured event
+// or a ce_ header of a binary one.
+struct Attribute {
+  enum class State : uint8_t { kMissing, kString, kNotString, kDuplicate, kNotUtf8 };
+  State state = State::kMissing;
+  std::string_view value;
+};
+
+struct Attributes {
+  bool binary = false;
+  Attribute specversion, id, source, type, subject, time, datacontenttype;
+};
+
+Attribute JsonAttribute(const object& env, std::string_view key) {
+  Field f = Get(env, key);
+  Attribute a;
+  if (!f.present) return a;
+  a.state = f.value.get_string().get(a.value) == simdjson::SUCCESS ? Attribute::State::kString
+                                                                   : Attribute::State::kNotString;
+  return a;
+}
+
+// A header read as an attribute: absent or null is missing; given twice, or not UTF-8, is a
+// fault of its own.
+Attribute HeaderAttribute(std::span<const MessageHeader> headers, std::string_view name,
+                          bool any_case = false) {
+  Attribute a;
+  for (const MessageHeader& h : headers) {
+    if (any_case ? !EqualsNoCase(h.name, name) : h.name != name) continue;
+    if (a.state != Attribute::State::kMissing) {
+      a.state = Attribute::State::kDuplicate;
+      return a;
+    }
+    if (!h.value) {
+      a.state = Attribute::State::kNotString;  // a null value where a string is needed
+      continue;
+    }
+    a.value = *h.value;
+    a.state =
+        simdjson::validate_utf8(a.value) ? Attribute::State::kString : Attribute::State::kNotUtf8;
+  }
+  if (a.state == Attribute::State::kNotString) a.state = Attribute::State::kMissing;
+  return a;
+}
+
+Attributes FromJson(const object& env) {
+  Attributes a;
+  a.specversion = JsonAttribute(env, "specversion");
+  a.id = JsonAttribute(env, "id");
+  a.source = JsonAttribute(env, "source");
+  a.type = JsonAttribute(env, "type");
+  a.subject = JsonAttribute(env, "subject");
+  a.time = JsonAttribute(env, "time");
+  a.datacontenttype = JsonAttribute(env, "datacontenttype");
+  return a;
+}
+
+Attributes FromHeaders(std::span<const MessageHeader> headers) {
+  Attributes a;
+  a.binary = true;
+  a.specversion = HeaderAttribute(headers, "ce_specversion");
+  a.id = HeaderAttribute(headers, "ce_id");
+  a.source = HeaderAttribute(headers, "ce_source");
+  a.type = HeaderAttribute(headers, "ce_type");
+  a.subject = HeaderAttribute(headers, "ce_subject");
+  a.time = HeaderAttribute(headers, "ce_time");
+  a.datacontenttype = HeaderAttribute(headers, "content-type", true);
+  return a;
+}
+
+// The envelope checks of events.md, the same in both content modes; details name the field
+// (structured) or the header (binary) the attribute came from.
+class EnvelopeChecker : public Checker {
+ public:
+  explicit EnvelopeChecker(bool binary) : binary_(binary) {}
+
+  std::string Name(std::string_view attribute) const {
+    if (!binary_) return std::string(attribute);
+    return attribute == "datacontenttype" ? "content-type" : "ce_" + std::string(attribute);
+  }
+
+  // A required string attribute with a code-point length range; returns it on success.
+  std::optional<std::string_view> Required(const Attribute& a, std::string_view attribute,
+                                           size_t min_len = 0, size_t max_len = SIZE_MAX) {
+    const std::string name = Name(attribute);
+    switch (a.state) {
+      case Attribute::State::kMissing:
+        Fail(name + (binary_ ? ": required header is missing or null"
+                             : ": required string is missing or null"));
+        return std::nullopt;
+      case Attribute::State::kNotString:
+        Fail(name + ": must be a string");
+        return std::nullopt;
+      case Attribute::State::kDuplicate:
+        Fail(name + ": header given more than once");
+        return std::nullopt;
+      case Attribute::State::kNotUtf8:
+        Fail(name + ": not valid UTF-8");
+        return std::nullopt;
+      case Attribute::State::kString:
+        break;
+    }
+    const size_t n = a.value.size() > max_len ? CodePoints(a.value) : a.value.size();
+    if (n < min_len || n > max_len) {
+      Fail(name + ": length must be " + std::to_string(min_len) + "-" + std::to_string(max_len) +
+           " characters, got " + std::to_string(n));
+      return std::nullopt;
+    }
+    return a.value;
+  }
+
+ private:
+  bool binary_;
+};
+
+// What the envelope gives the rest of the decoding.
+struct EnvelopeParts {
+  std::optional<std::string_view> type, subject;
+  std::string_view source;  // the agency code, once a valid source has been read
+};
+
+EnvelopeParts CheckEnvelope(const Attributes& a, EnvelopeChecker& check, Envelope* envelope) {
+  EnvelopeParts parts;
+  if (auto v = check.Required(a.specversion, "specversion"); v && *v != "1.0") {
+    check.Fail(check.Name("specversion") + ": must be \"1.0\"");
+  }
+  if (auto v = check.Required(a.id, "id", 1, 128)) envelope->id = std::string(*v);
+  if (auto v = check.Required(a.source, "source")) {
+    constexpr std::string_view kPrefix = "/agencies/";
+    if (v->substr(0, kPrefix.size()) != kPrefix || !IsAgencyCode(v->substr(kPrefix.size()))) {
+      check.Fail(check.Name("source") +
+                 ": must be \"/agencies/<code>\" with <code> matching [A-Za-z0-9_-]{1,32}");
+    } else {
+      parts.source = v->substr(kPrefix.size());
+      envelope->source = std::string(parts.source);
+    }
+  }
+  parts.type = check.Required(a.type, "type");
+  parts.subject = check.Required(a.subject, "subject");
+  if (auto v = check.Required(a.time, "time")) {
+    if (auto t = ParseRfc3339(*v)) {
+      envelope->time = *t;
+    } else {
+      check.Fail(check.Name("time") +
+                 ": must be RFC 3339 with an offset (Z or +hh:mm), year 2000-2100");
+    }
+  }
+  // Optional: absent (or null) is fine. A content-type header may carry parameters.
+  if (a.datacontenttype.state != Attribute::State::kMissing) {
+    if (a.binary) {
+      if (auto v = check.Required(a.datacontenttype, "datacontenttype");
+          v && !EqualsNoCase(MediaType(*v), "application/json")) {
+        check.Fail(
+            "content-type: if present, must be application/json (the content type of the "
+            "data in binary mode)");
+      }
+    } else if (a.datacontenttype.state != Attribute::State::kString ||
+               a.datacontenttype.value != "application/json") {
+      check.Fail("datacontenttype: if present, must be \"application/json\"");
+    }
+  }
+  return parts;
+}
+
+}  // namespace
+
 struct Decoder::Impl {
   simdjson::dom::parser parser;
   std::vector<char> buffer;
   std::string widened;  // the value with big integers rewritten, on the rare retry
 
-  DecodeResult Decode(std::optional<std::string_view> key, std::optional<std::string_view> value);
+  DecodeResult Decode(std::optional<std::string_view> key, std::optional<std::string_view> value,
+                      std::span<const MessageHeader> headers);
+  simdjson::error_code Parse(std::string_view value, element* root);
   static std::optional<EventData> DecodeData(EventType type, const object& data, Checker& check);
 };
 
@@ -308,92 +527,109 @@ Decoder::Decoder() : impl_(std::make_unique<Impl>()) {}
 Decoder::~Decoder() = default;
 
 DecodeResult Decoder::Decode(std::optional<std::string_view> key,
-                             std::optional<std::string_view> value) {
-  return impl_->Decode(key, value);
+                             std::optional<std::string_view> value,
+                             std::span<const MessageHeader> headers) {
+  return impl_->Decode(key, value, headers);
+}
+
+// simdjson reads up to SIMDJSON_PADDING bytes past the end: copy into a padded buffer.
+simdjson::error_code Decoder::Impl::Parse(std::string_view value, element* root) {
+  if (buffer.size() < value.size() + simdjson::SIMDJSON_PADDING) {
+    buffer.resize(std::max<size_t>(value.size() + simdjson::SIMDJSON_PADDING, 4096));
+  }
+  std::memcpy(buffer.data(), value.data(), value.size());
+  std::memset(buffer.data() + value.size(), 0, simdjson::SIMDJSON_PADDING);
+  auto err = parser.parse(buffer.data(), value.size(), false).get(*root);
+  if (err == simdjson::NUMBER_ERROR && WidenBigIntegers(value, &widened)) {
+    buffer.resize(std::max(buffer.size(), widened.size() + simdjson::SIMDJSON_PADDING));
+    std::memcpy(buffer.data(), widened.data(), widened.size());
+    std::memset(buffer.data() + widened.size(), 0, simdjson::SIMDJSON_PADDING);
+    err = parser.parse(buffer.data(), widened.size(), false).get(*root);
+  }
+  return err;
 }
 
 DecodeResult Decoder::Impl::Decode(std::optional<std::string_view> key,
-                                   std::optional<std::string_view> value) {
+                                   std::optional<std::string_view> value,
+                                   std::span<const MessageHeader> headers) {
   // The publishing agency, once a valid `source` has been read (a view into the parsed
-  // document, copied only into a rejection).
+  // document or a header, copied only into a rejection).
   std::string_view source;
   auto reject = [&source](RejectReason r, std::string detail,
                           std::optional<EventType> type = std::nullopt) -> DecodeResult {
     return Rejection{r, std::move(detail), type, std::string(source)};
   };
 
-  if (value && value->size() > kMaxEventBytes) {
+  // The size limit counts the headers too (in binary mode they carry the envelope).
+  size_t header_bytes = 0;
+  for (const MessageHeader& h : headers)
+    header_bytes += h.name.size() + h.value.value_or("").size();
+  const size_t value_bytes = value ? value->size() : 0;
+  if (value_bytes + header_bytes > kMaxEventBytes) {
     return reject(RejectReason::kTooLarge,
-                  "value is " + std::to_string(value->size()) + " bytes; the limit is 65536");
+                  header_bytes == 0
+                      ? "value is " + std::to_string(value_bytes) + " bytes; the limit is 65536"
+                      : "value and headers are " + std::to_string(value_bytes + header_bytes) +
+                            " bytes; the limit is 65536");
   }
-  if (!value || value->empty())
+  // In binary mode the value is `data`: a missing one is an envelope fault, as in structured
+  // mode; in structured mode there is no event at all.
+  const BindingMode mode = DetectMode(headers);
+  const bool has_value = value && !value->empty();
+  if (!has_value && mode != BindingMode::kBinary) {
     return reject(RejectReason::kMalformedJson, "value is null or empty");
-
-  // simdjson reads up to SIMDJSON_PADDING bytes past the end: copy into a padded buffer.
-  if (buffer.size() < value->size() + simdjson::SIMDJSON_PADDING) {
-    buffer.resize(std::max<size_t>(value->size() + simdjson::SIMDJSON_PADDING, 4096));
   }
-  std::memcpy(buffer.data(), value->data(), value->size());
-  std::memset(buffer.data() + value->size(), 0, simdjson::SIMDJSON_PADDING);
   element root;
-  auto err = parser.parse(buffer.data(), value->size(), false).get(root);
-  if (err == simdjson::NUMBER_ERROR && WidenBigIntegers(*value, &widened)) {
-    buffer.resize(std::max(buffer.size(), widened.size() + simdjson::SIMDJSON_PADDING));
-    std::memcpy(buffer.data(), widened.data(), widened.size());
-    std::memset(buffer.data() + widened.size(), 0, simdjson::SIMDJSON_PADDING);
-    err = parser.parse(buffer.data(), widened.size(), false).get(root);
+  if (has_value) {
+    if (auto err = Parse(*value, &root)) {
+      return reject(RejectReason::kMalformedJson,
+                    std::string("not valid JSON: ") + simdjson::error_message(err));
+    }
   }
-  if (err) {
-    return reject(RejectReason::kMalformedJson,
-                  std::string("not valid JSON: ") + simdjson::error_message(err));
+
+  if (mode == BindingMode::kBatch) {
+    return reject(RejectReason::kInvalidEnvelope,
+                  "content-type: batched mode (application/cloudevents-batch+json) is not "
+                  "supported; send one event per message");
   }
+  if (mode == BindingMode::kOtherFormat) {
+    return reject(RejectReason::kInvalidEnvelope,
+                  "content-type: structured mode supports application/cloudevents+json only");
+  }
+  const bool binary = mode == BindingMode::kBinary;
   object env;
-  if (root.get_object().get(env) != simdjson::SUCCESS) {
+  if (!binary && root.get_object().get(env) != simdjson::SUCCESS) {
     return reject(RejectReason::kMalformedJson, "the JSON value is not an object");
   }
 
-  // Envelope (CloudEvents 1.0, structured mode).
-  Checker envelope;
+  // Envelope (CloudEvents 1.0): from the JSON (structured) or the ce_ headers (binary).
+  EnvelopeChecker envelope(binary);
   Event event;
-  if (auto v = envelope.String(env, "specversion", 0, SIZE_MAX); v && *v != "1.0") {
-    envelope.Fail("specversion: must be \"1.0\"");
-  }
-  if (auto v = envelope.String(env, "id", 1, 128)) event.envelope.id = std::string(*v);
-  if (auto v = envelope.String(env, "source", 0, SIZE_MAX)) {
-    constexpr std::string_view kPrefix = "/agencies/";
-    if (v->substr(0, kPrefix.size()) != kPrefix || !IsAgencyCode(v->substr(kPrefix.size()))) {
-      envelope.Fail(
-          "source: must be \"/agencies/<code>\" with <code> matching [A-Za-z0-9_-]{1,32}");
-    } else {
-      source = v->substr(kPrefix.size());
-      event.envelope.source = std::string(source);
-    }
-  }
-  std::optional<std::string_view> type_str = envelope.String(env, "type", 0, SIZE_MAX);
-  std::optional<std::string_view> subject = envelope.String(env, "subject", 0, SIZE_MAX);
-  if (auto v = envelope.String(env, "time", 0, SIZE_MAX)) {
-    if (auto t = ParseRfc3339(*v)) {
-      event.envelope.time = *t;
-    } else {
-      envelope.Fail("time: must be RFC 3339 with an offset (Z or +hh:mm), year 2000-2100");
-    }
-  }
-  if (Field f = Get(env, "datacontenttype"); f.present) {
-    std::string_view s;
-    if (f.value.get_string().get(s) != simdjson::SUCCESS || s != "application/json") {
-      envelope.Fail("datacontenttype: if present, must be \"application/json\"");
-    }
-  }
+  const EnvelopeParts parts =
+      CheckEnvelope(binary ? FromHeaders(headers) : FromJson(env), envelope, &event.envelope);
+  source = parts.source;
   object data;
-  if (Field f = Get(env, "data"); !f.present) {
+  if (binary) {
+    if (!has_value) {
+      envelope.Fail(
+          "data (the message value in binary mode): required, but the value is null "
+          "or empty");
+    } else if (root.get_object().get(data) != simdjson::SUCCESS) {
+      envelope.Fail("data (the message value in binary mode): must be a JSON object");
+    }
+  } else if (Field f = Get(env, "data"); !f.present) {
     envelope.Fail("data: required object is missing or null");
   } else if (f.value.get_object().get(data) != simdjson::SUCCESS) {
     envelope.Fail("data: must be a JSON object");
   }
+  const std::optional<std::string_view> subject = parts.subject;
 
-  std::optional<EventType> type = type_str ? ParseEventType(*type_str) : std::nullopt;
+  std::optional<EventType> type = parts.type ? ParseEventType(*parts.type) : std::nullopt;
   if (envelope.failed()) return reject(RejectReason::kInvalidEnvelope, envelope.detail(), type);
-  if (!type) return reject(RejectReason::kUnknownType, "type: not an event type of contract v1");
+  if (!type) {
+    return reject(RejectReason::kUnknownType,
+                  envelope.Name("type") + ": not an event type of contract v1");
+  }
   event.envelope.type = *type;
 
   // NIP fields: the subject, then the type's NIP-valued data fields that are strings.
@@ -401,7 +637,7 @@ DecodeResult Decoder::Impl::Decode(std::optional<std::string_view> key,
   if (auto nip = ParseNip(*subject, &why)) {
     event.envelope.subject = *nip;
   } else {
-    return reject(RejectReason::kInvalidNip, "subject: " + why, type);
+    return reject(RejectReason::kInvalidNip, envelope.Name("subject") + ": " + why, type);
   }
   if (std::string_view field = NipDataField(*type); !field.empty()) {
     std::string_view s;
@@ -412,7 +648,8 @@ DecodeResult Decoder::Impl::Decode(std::optional<std::string_view> key,
   }
 
   if (key && *key != *subject) {
-    return reject(RejectReason::kKeyMismatch, "the Kafka key differs from subject", type);
+    return reject(RejectReason::kKeyMismatch,
+                  "the Kafka key differs from " + envelope.Name("subject"), type);
   }
 
   Checker check;

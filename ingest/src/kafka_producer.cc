@@ -105,8 +105,10 @@ Status KafkaProducer::Send(std::string_view topic, std::optional<std::string_vie
     if (!headers.empty()) {
       hdrs = rd_kafka_headers_new(headers.size());
       for (const auto& h : headers) {
+        // A null value stays null (Kafka headers may have one).
         rd_kafka_header_add(hdrs, h.name.data(), static_cast<ssize_t>(h.name.size()),
-                            h.value.data(), static_cast<ssize_t>(h.value.size()));
+                            h.value ? h.value->data() : nullptr,
+                            h.value ? static_cast<ssize_t>(h.value->size()) : 0);
       }
     }
     // librdkafka's varargs macros expand to C-style casts.
@@ -152,13 +154,19 @@ KafkaDeadLetterSink::KafkaDeadLetterSink(KafkaProducer* producer, std::string dl
 
 Status KafkaDeadLetterSink::Send(const Message& message, std::string_view reason,
                                  std::string_view detail) {
-  std::vector<Header> headers = {
-      {"kinerja.reason", std::string(reason)},
-      {"kinerja.detail", std::string(detail)},
-      {"kinerja.source.topic", source_topic_},
-      {"kinerja.source.partition", std::to_string(message.partition)},
-      {"kinerja.source.offset", std::to_string(message.offset)},
-  };
+  // The original headers first, unchanged (an agency can replay the message in the content mode
+  // it sent it in), then the reason.
+  std::vector<Header> headers;
+  headers.reserve(message.headers.size() + 5);
+  for (const MessageHeader& h : message.headers) {
+    headers.push_back(
+        {std::string(h.name), h.value ? std::optional<std::string>(*h.value) : std::nullopt});
+  }
+  headers.push_back({"kinerja.reason", std::string(reason)});
+  headers.push_back({"kinerja.detail", std::string(detail)});
+  headers.push_back({"kinerja.source.topic", source_topic_});
+  headers.push_back({"kinerja.source.partition", std::to_string(message.partition)});
+  headers.push_back({"kinerja.source.offset", std::to_string(message.offset)});
   return producer_->Send(dlq_topic_, message.key, message.value, headers,
                          message.timestamp_ms > 0 ? message.timestamp_ms : 0);
 }

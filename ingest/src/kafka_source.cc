@@ -16,6 +16,8 @@ struct KafkaSource::Impl {
   Status fatal;
   std::vector<rd_kafka_message_t*> held;  // the last Poll's messages, freed by the next Poll
   std::vector<rd_kafka_message_t*> scratch;
+  std::vector<MessageHeader> headers;  // the last Poll's messages' headers (views into `held`)
+  std::vector<std::pair<size_t, size_t>> header_ranges;  // per message: [begin, end) of headers
   bool closed = false;
 
   void ReleaseHeld() {
@@ -156,6 +158,9 @@ Status KafkaSource::Poll(std::vector<Message>* out, size_t max, std::chrono::mil
   impl_->ReleaseHeld();
   if (!impl_->fatal.ok()) return impl_->fatal;
   impl_->scratch.resize(max);
+  impl_->headers.clear();
+  impl_->header_ranges.clear();
+  const size_t first = out->size();
   const ssize_t n = rd_kafka_consume_batch_queue(impl_->queue, static_cast<int>(timeout.count()),
                                                  impl_->scratch.data(), max);
   if (n < 0)
@@ -179,7 +184,26 @@ Status KafkaSource::Poll(std::vector<Message>* out, size_t max, std::chrono::mil
     msg.timestamp_ms = rd_kafka_message_timestamp(m, &tstype);
     if (m->key) msg.key = std::string_view(static_cast<const char*>(m->key), m->key_len);
     if (m->payload) msg.value = std::string_view(static_cast<const char*>(m->payload), m->len);
+    auto& range = impl_->header_ranges.emplace_back(impl_->headers.size(), impl_->headers.size());
+    rd_kafka_headers_t* hdrs = nullptr;
+    if (rd_kafka_message_headers(m, &hdrs) == RD_KAFKA_RESP_ERR_NO_ERROR) {
+      const char* name;
+      const void* value;
+      size_t size;
+      for (size_t h = 0; !rd_kafka_header_get_all(hdrs, h, &name, &value, &size); ++h) {
+        impl_->headers.push_back({name, value ? std::optional<std::string_view>(std::string_view(
+                                                    static_cast<const char*>(value), size))
+                                              : std::nullopt});
+      }
+      range.second = impl_->headers.size();
+    }
     out->push_back(msg);
+  }
+  // Spans only now: `headers` no longer moves.
+  for (size_t i = 0; i < impl_->header_ranges.size(); ++i) {
+    const auto [begin, end] = impl_->header_ranges[i];
+    (*out)[first + i].headers =
+        std::span<const MessageHeader>(impl_->headers.data() + begin, end - begin);
   }
   return impl_->fatal;
 }

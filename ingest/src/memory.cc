@@ -38,6 +38,9 @@ Status MemorySource::Poll(std::vector<Message>* out, size_t max, std::chrono::mi
     for (int32_t p = 0; p < partitions(); ++p) all.push_back(p);
     KINERJA_RETURN_IF_ERROR(Assign(all));
   }
+  headers_.clear();
+  std::vector<size_t> header_begin;  // per message appended: where its headers start
+  const size_t first = out->size();
   // Every owned partition is fetched: its high watermark is known from now on.
   for (const auto& [p, position] : position_) fetched_.insert(p);
   // Round-robin, one message per partition per turn, so partitions interleave as they do in
@@ -60,7 +63,18 @@ Status MemorySource::Poll(std::vector<Message>* out, size_t max, std::chrono::mi
     m.timestamp_ms = r.timestamp_ms;
     if (r.key) m.key = std::string_view(*r.key);
     if (r.value) m.value = std::string_view(*r.value);
+    // Header views are set below, once headers_ no longer moves.
+    header_begin.push_back(headers_.size());
+    for (const Header& h : r.headers) {
+      headers_.push_back(
+          {h.name, h.value ? std::optional<std::string_view>(*h.value) : std::nullopt});
+    }
     out->push_back(m);
+  }
+  for (size_t i = 0; i < header_begin.size(); ++i) {
+    const size_t end = i + 1 < header_begin.size() ? header_begin[i + 1] : headers_.size();
+    (*out)[first + i].headers =
+        std::span<const MessageHeader>(headers_.data() + header_begin[i], end - header_begin[i]);
   }
   return Status::OK();
 }
@@ -93,6 +107,10 @@ Status MemoryDeadLetters::Send(const Message& message, std::string_view reason,
   e.source = message;
   if (message.key) e.key = std::string(*message.key);
   if (message.value) e.value = std::string(*message.value);
+  for (const MessageHeader& h : message.headers) {
+    e.headers.push_back(
+        {std::string(h.name), h.value ? std::optional<std::string>(*h.value) : std::nullopt});
+  }
   e.reason = std::string(reason);
   e.detail = std::string(detail);
   entries_.push_back(std::move(e));

@@ -148,6 +148,45 @@ TEST_CASE("events are counted per publishing agency - dead letters where the sou
   CHECK(probe.totals.dead_letters[static_cast<size_t>(ingest::RejectReason::kMalformedJson)] == 1);
 }
 
+TEST_CASE("binary-mode events are applied like structured ones - dead letters keep the headers") {
+  ingest::MemorySource src(1);
+  ingest::MemoryDeadLetters dlq;
+  auto store = storage::NewMemoryStateStore();
+  RecordingProbe probe;
+  Pipeline pipe({}, &src, &dlq, store.get(), &probe);
+  const std::vector<ingest::Header> binary = {{"ce_specversion", "1.0"},
+                                              {"ce_id", "b-1"},
+                                              {"ce_source", "/agencies/A1"},
+                                              {"ce_type", "kinerja.activity.logged.v1"},
+                                              {"ce_subject", kN1},
+                                              {"ce_time", "2026-03-02T09:00:00+07:00"},
+                                              {"content-type", "application/json"},
+                                              {"traceparent", std::nullopt}};
+  Append(src, 0, kN1, Ev::Upsert("u1", kN1, "A1"));
+  src.Append(
+      0, {kN1, R"({"date":"2026-03-02","minutes":60,"category":"administrative"})", 1000, binary});
+  // The same id again in the other mode: a duplicate (the mode is not part of the identity).
+  src.Append(0, {kN1,
+                 Ev::Activity("b-1", kN1, "2026-03-02", 60, "administrative"),
+                 1000,
+                 {{"content-type", "application/cloudevents+json"}}});
+  // Invalid in binary mode: the dead letter carries the original headers, then the reason.
+  src.Append(
+      0, {kN1, R"({"date":"2026-03-02","minutes":0,"category":"administrative"})", 1000, binary});
+  Drain(pipe);
+  CHECK(pipe.Snapshot().counters.Get(AdminMinutes("A1", 2026, 3)) == 60);
+  CHECK(probe.Count(EventType::kActivityLogged, Outcome::kApplied) == 1);
+  CHECK(probe.Count(EventType::kActivityLogged, Outcome::kDuplicate) == 1);
+  REQUIRE(dlq.entries().size() == 1);
+  const auto& dead = dlq.entries()[0];
+  CHECK(dead.reason == "invalid_data");
+  REQUIRE(dead.headers.size() == binary.size());
+  for (size_t i = 0; i < binary.size(); ++i) {
+    CHECK(dead.headers[i].name == binary[i].name);
+    CHECK(dead.headers[i].value == binary[i].value);
+  }
+}
+
 TEST_CASE("agencies with employees are announced when their partitions are assigned") {
   ingest::MemoryDeadLetters dlq;
   auto store = storage::NewMemoryStateStore();

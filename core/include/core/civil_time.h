@@ -44,6 +44,7 @@ std::optional<MonthIndex> ParseMonth(std::string_view s);
 struct Instant {
   int64_t unix_seconds = 0;
   int16_t offset_minutes = 0;  // e.g. +480 for "+08:00"
+  friend bool operator==(const Instant&, const Instant&) = default;
 };
 // RFC 3339 date-time with a mandatory offset ("Z" or "±hh:mm"), optional fraction (ignored);
 // the local year must be in [kMinYear, kMaxYear].

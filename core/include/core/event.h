@@ -80,6 +80,7 @@ struct Envelope {
   EventType type = EventType::kEmployeeUpserted;
   Nip subject = 0;
   Instant time;
+  friend bool operator==(const Envelope&, const Envelope&) = default;
 };
 
 struct EmployeeUpserted {
@@ -90,6 +91,7 @@ struct EmployeeUpserted {
   Employment employment = Employment::kPns;
   std::optional<Nip> supervisor;
   bool active = true;
+  friend bool operator==(const EmployeeUpserted&, const EmployeeUpserted&) = default;
 };
 
 struct SkpIndicator {
@@ -103,24 +105,28 @@ struct SkpIndicator {
 struct SkpApproved {
   int16_t year = 0;
   std::vector<SkpIndicator> indicators;  // 1..50
+  friend bool operator==(const SkpApproved&, const SkpApproved&) = default;
 };
 
 struct RealisasiReported {
   MonthIndex period = 0;
   std::string indicator;
   double value = 0;  // >= 0
+  friend bool operator==(const RealisasiReported&, const RealisasiReported&) = default;
 };
 
 struct EvidenceSubmitted {
   MonthIndex period = 0;
   std::string indicator;
   std::string evidence;  // 1..128 code points
+  friend bool operator==(const EvidenceSubmitted&, const EvidenceSubmitted&) = default;
 };
 
 struct FeedbackGiven {
   Nip giver = 0;
   std::optional<CoreValue> value;
   // `note` is validated and then dropped: never stored or exported (events.md).
+  friend bool operator==(const FeedbackGiven&, const FeedbackGiven&) = default;
 };
 
 // A rating period: a month (periodic evaluation) or a year (the annual one).
@@ -135,11 +141,13 @@ struct RatingAssigned {
   Expectation hasil = Expectation::kSesuai;
   Expectation perilaku = Expectation::kSesuai;
   Nip rater = 0;
+  friend bool operator==(const RatingAssigned&, const RatingAssigned&) = default;
 };
 
 struct PotentialAssessed {
   int16_t year = 0;
   Potential potential = Potential::kMenengah;
+  friend bool operator==(const PotentialAssessed&, const PotentialAssessed&) = default;
 };
 
 struct TrainingCompleted {
@@ -147,12 +155,14 @@ struct TrainingCompleted {
   Date completed_on;
   int32_t minutes = 0;
   TrainingMode mode = TrainingMode::kKlasikal;
+  friend bool operator==(const TrainingCompleted&, const TrainingCompleted&) = default;
 };
 
 struct ActivityLogged {
   Date date;
   int32_t minutes = 0;
   ActivityCategory category = ActivityCategory::kAdministrative;
+  friend bool operator==(const ActivityLogged&, const ActivityLogged&) = default;
 };
 
 // In EventType order.
@@ -163,6 +173,7 @@ using EventData =
 struct Event {
   Envelope envelope;
   EventData data;
+  friend bool operator==(const Event&, const Event&) = default;
 };
 
 }  // namespace kinerja

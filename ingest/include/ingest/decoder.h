@@ -4,11 +4,13 @@
 
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <variant>
 
 #include "core/event.h"
+#include "ingest/message.h"
 
 namespace kinerja::ingest {
 
@@ -45,8 +47,11 @@ class Decoder {
   Decoder(const Decoder&) = delete;
   Decoder& operator=(const Decoder&) = delete;
 
-  // `key` and `value` are std::nullopt for a null Kafka key / value.
-  DecodeResult Decode(std::optional<std::string_view> key, std::optional<std::string_view> value);
+  // `key` and `value` are std::nullopt for a null Kafka key / value. The headers decide the
+  // CloudEvents content mode (docs/events.md): structured (the value is the event) or binary
+  // (ce_ headers carry the envelope, the value is `data`); without headers, structured.
+  DecodeResult Decode(std::optional<std::string_view> key, std::optional<std::string_view> value,
+                      std::span<const MessageHeader> headers = {});
 
  private:
   struct Impl;

@@ -66,11 +66,6 @@ struct KafkaProducerOptions {
   KafkaErrorListener* errors = nullptr;  // optional; must outlive the producer
 };
 
-struct Header {
-  std::string name;
-  std::string value;
-};
-
 // An idempotent producer (enable.idempotence=true, acks=all).
 class KafkaProducer {
  public:

@@ -18,6 +18,7 @@ class MemorySource : public EventSource {
     std::optional<std::string> key;
     std::optional<std::string> value;
     int64_t timestamp_ms = 0;
+    std::vector<Header> headers = {};
   };
 
   explicit MemorySource(int32_t partitions);
@@ -46,6 +47,7 @@ class MemorySource : public EventSource {
   // Owned partitions polled since their assignment: as with Kafka, whose client learns a high
   // watermark from fetch responses, HighWatermark is unknown before that.
   std::set<int32_t> fetched_;
+  std::vector<MessageHeader> headers_;  // the last Poll's headers (views into the records)
   bool started_ = false;
   int32_t next_partition_ = 0;  // round-robin across partitions, like a fetcher would
 };
@@ -53,8 +55,9 @@ class MemorySource : public EventSource {
 class MemoryDeadLetters : public DeadLetterSink {
  public:
   struct Entry {
-    Message source;  // views into the source's storage
+    Message source;  // views into the source's storage (headers not valid after the next Poll)
     std::optional<std::string> key, value;
+    std::vector<Header> headers;  // the original message's, copied
     std::string reason, detail;
   };
   Status Send(const Message& message, std::string_view reason, std::string_view detail) override;

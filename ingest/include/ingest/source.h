@@ -10,22 +10,9 @@
 #include <vector>
 
 #include "core/status.h"
+#include "ingest/message.h"
 
 namespace kinerja::ingest {
-
-// One consumed message. Views stay valid until the next EventSource::Poll or Close.
-struct Message {
-  int32_t partition = 0;
-  int64_t offset = 0;
-  int64_t timestamp_ms = -1;  // Kafka message timestamp; -1 when the broker gave none
-  std::optional<std::string_view> key;
-  std::optional<std::string_view> value;
-};
-
-struct PartitionOffset {
-  int32_t partition = 0;
-  int64_t offset = 0;  // the next offset to consume
-};
 
 // Told about partition ownership changes. Called on the polling thread, inside Poll.
 class PartitionListener {
