@@ -9,7 +9,7 @@ PACKAGES=(
   prometheus kcat cmake ninja-build pkg-config g++ libcli11-dev
   nlohmann-json3-dev clang-format maven openjdk-17-jre-headless curl
   ca-certificates uuid-runtime procps iproute2 python3-jsonschema
-  jsonnet prometheus-alertmanager libyaml-cpp-dev gnuplot-nox
+  jsonnet prometheus-alertmanager libyaml-cpp-dev gnuplot-nox python3-venv
 )
 
 # The broker, plus the log4j binding its POM leaves out (without it the broker

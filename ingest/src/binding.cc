@@ -79,9 +79,12 @@ Result<OwnedMessage> MessageBuilder::Impl::Record(const object& record) const {
 
 OwnedMessage MessageBuilder::Impl::Event(std::string_view line, const object& event) const {
   OwnedMessage m;
-  std::string_view subject;
-  if (event.at_key("subject").get_string().get(subject) == simdjson::SUCCESS) {
-    m.key = std::string(subject);
+  // The key: the CloudEvents partitioning extension when the event has one (as both SDKs'
+  // partitioners do), else the subject.
+  std::string_view key;
+  if (event.at_key("partitionkey").get_string().get(key) == simdjson::SUCCESS ||
+      event.at_key("subject").get_string().get(key) == simdjson::SUCCESS) {
+    m.key = std::string(key);
   }
   if (mode == ContentMode::kStructured) {
     m.value = std::string(line);
@@ -92,6 +95,8 @@ OwnedMessage MessageBuilder::Impl::Event(std::string_view line, const object& ev
     if (field.value.is_null()) continue;  // an absent optional attribute
     if (field.key == "data") {
       m.value = simdjson::minify(field.value);
+    } else if (field.key == "partitionkey") {
+      continue;  // it is the key already
     } else if (field.key == "datacontenttype") {
       m.headers.push_back({"content-type", Text(field.value)});
     } else {

@@ -67,6 +67,19 @@ TEST_CASE("an event in binary mode: attributes as ce_ headers, data as the value
   CHECK_FALSE(no_data->value);
 }
 
+TEST_CASE("the partitionkey extension is the key, as the SDKs' partitioners make it") {
+  const std::string line =
+      R"({"specversion":"1.0","subject":"198609262015051001","partitionkey":"199001012015052002",)"
+      R"("data":{}})";
+  for (ContentMode mode : {ContentMode::kStructured, ContentMode::kBinary}) {
+    MessageBuilder builder(mode);
+    auto m = builder.Build(line);
+    REQUIRE(m.ok());
+    CHECK(m->key == std::optional<std::string>("199001012015052002"));
+    for (const auto& h : m->headers) CHECK(h.name != "ce_partitionkey");
+  }
+}
+
 TEST_CASE("every sample sent in binary mode decodes to the event its structured form gives") {
   MessageBuilder binary(ContentMode::kBinary);
   Decoder decoder;

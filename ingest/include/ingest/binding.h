@@ -31,10 +31,12 @@ class MessageBuilder {
   //    string or null) and "value" (a string is the value's text as is, null a null value,
   //    other JSON its compact text), and optionally "key" (a string or null): exactly that
   //    message, whatever the mode;
-  //  - anything else is an event in structured JSON, keyed by its `subject` (when a string) and
-  //    sent in this builder's mode. Binary mode maps each top-level member but `data` to a
-  //    ce_<name> header (`datacontenttype` to content-type) holding the string, or the compact
-  //    JSON of a non-string; `data` becomes the value (null when absent). A line that is not a
+  //  - anything else is an event in structured JSON, keyed by its `partitionkey` extension when
+  //    it has one (the CloudEvents partitioning extension, as the SDKs do), else by its `subject`
+  //    (when a string), and sent in this builder's mode. Binary mode maps each top-level member
+  //    but `data` and `partitionkey` to a ce_<name> header (`datacontenttype` to content-type)
+  //    holding the string, or the compact JSON of a non-string; `data` becomes the value (null
+  //    when absent). A line that is not a
   //    JSON object is sent as it is, without headers, for the pipeline to dead-letter.
   // An error only for a message record that cannot be read (names the member).
   Result<OwnedMessage> Build(std::string_view line);

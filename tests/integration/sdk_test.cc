@@ -1,0 +1,115 @@
+// Agencies publishing with the official CloudEvents SDKs, as they would: the Python SDK
+// (cloudevents.v1.kafka with confluent-kafka), the Java SDK (cloudevents-kafka's serializer,
+// binary by default) and the Go SDK (sdk-go's binding.Write with sarama), each in both content
+// modes, on the real broker. The same events give the
+// same KPIs as `kinerja publish`, and the same faults the same dead-letter reasons; dead letters
+// keep the headers they came with. tests/sdk/setup.sh prepares the SDKs (fixture "sdk").
+#include <catch2/catch.hpp>
+
+#include <filesystem>
+#include <map>
+
+#include "kinerja_cli.h"
+#include "support.h"
+
+using namespace kinerja::testing;
+
+namespace {
+
+const std::string kEvents = std::string(KINERJA_SOURCE_DIR) + "/tests/sdk/events.ndjson";
+
+// Where tests/sdk/setup.sh put the SDKs (the build directory's sdk/).
+std::string SdkDir() { return KINERJA_TEST_SDK_DIR; }
+
+// The command that publishes kEvents to a topic, for each producer.
+std::vector<std::string> Command(const std::string& producer, const std::string& mode,
+                                 const TestTopics& t) {
+  if (producer == "kinerja") {
+    // --no-validate: the faults are sent too, as the SDKs send them.
+    return {KinerjaBinary(), "publish",        "--brokers", t.brokers,       "--topic",
+            t.events,        "--content-mode", mode,        "--no-validate", kEvents};
+  }
+  if (producer == "python") {
+    return {SdkDir() + "/python/bin/python",
+            std::string(KINERJA_SOURCE_DIR) + "/tests/sdk/python/publish.py",
+            t.brokers,
+            t.events,
+            mode,
+            kEvents};
+  }
+  if (producer == "go") return {SdkDir() + "/go/publish", t.brokers, t.events, mode, kEvents};
+  const std::string java = SdkDir() + "/java";
+  return {"/usr/bin/env",
+          "java",
+          "-cp",
+          java + "/cloudevents-java-producer-0.jar:" + java + "/libs/*",
+          "kinerja.sdktest.Publish",
+          t.brokers,
+          t.events,
+          mode,
+          kEvents};
+}
+
+struct Outcome {
+  nlohmann::json kpis;
+  std::map<std::string, std::string> dead;  // event id -> kinerja.reason
+  std::vector<ReadMessage> dlq;
+};
+
+// Publishes kEvents with `producer` in `mode`, replays the topic with `kinerja run`, and reads
+// the KPIs and the dead-letter topic.
+Outcome Run(const std::string& producer, const std::string& mode) {
+  TestTopics t = CreateTopicsForTest("sdk-" + producer + "-" + mode, 2);
+  std::string out;
+  const int rc = RunCommand(Command(producer, mode, t), &out);
+  INFO(out);
+  REQUIRE(rc == 0);
+  TempDir dir;
+  REQUIRE(ReplayToEnd(t, dir / "state", "g-sdk", &out) == 0);
+  Outcome o;
+  o.kpis = ReadKpis(dir / "state");
+  o.dlq = ReadTopic(t.brokers, t.dlq);
+  for (const auto& m : o.dlq) {
+    // The event's id: its ce_id header in binary mode, its "id" in structured mode.
+    auto id = m.headers.count("ce_id") ? m.headers.at("ce_id")
+                                       : nlohmann::json::parse(*m.value).value("id", "?");
+    o.dead[id] = m.headers.at("kinerja.reason");
+  }
+  return o;
+}
+
+}  // namespace
+
+TEST_CASE("events from the official CloudEvents SDKs in both modes count as kinerja publish's") {
+  REQUIRE(std::filesystem::exists(SdkDir() + "/python/.complete"));
+  REQUIRE(std::filesystem::exists(SdkDir() + "/java/.complete"));
+  REQUIRE(std::filesystem::exists(SdkDir() + "/go/.complete"));
+  const Outcome reference = Run("kinerja", "structured");
+  // The five faults of tests/sdk/events.ndjson, as the contract names them.
+  const std::map<std::string, std::string> faults = {{"sdk-bad-1", "invalid_data"},
+                                                     {"sdk-bad-2", "unknown_type"},
+                                                     {"sdk-bad-3", "invalid_nip"},
+                                                     {"sdk-bad-4", "invalid_envelope"},
+                                                     {"sdk-bad-5", "key_mismatch"}};
+  REQUIRE(reference.dead == faults);
+  // The valid events did count: two employees, the administrative activity of one of them.
+  REQUIRE(reference.kpis["kpis"].size() > 10);
+
+  for (const std::string producer : {"kinerja", "python", "java", "go"}) {
+    for (const std::string mode : {"binary", "structured"}) {
+      if (producer == "kinerja" && mode == "structured") continue;  // the reference
+      INFO(producer << " in " << mode << " mode");
+      const Outcome o = Run(producer, mode);
+      CHECK(o.kpis == reference.kpis);
+      CHECK(o.dead == faults);
+      for (const auto& m : o.dlq) {
+        // The original headers come back with the dead letter: in binary mode, the envelope.
+        if (mode == "binary") {
+          CHECK(m.headers.count("ce_specversion"));
+          CHECK(m.headers.count("ce_source"));
+        }
+        CHECK(m.headers.count("kinerja.detail"));
+      }
+    }
+  }
+}
