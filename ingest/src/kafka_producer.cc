@@ -67,6 +67,9 @@ Result<std::unique_ptr<KafkaProducer>> KafkaProducer::Create(const KafkaProducer
       {"client.id", options.client_id},
       {"enable.idempotence", "true"},
       {"acks", "all"},
+      // The Java client's partitioner (murmur2 of the key): every producer of an employee's
+      // events, whatever its library, then picks the same partition (docs/events.md).
+      {"partitioner", "murmur2_random"},
       {"linger.ms", "5"},
       {"batch.num.messages", "10000"},
       {"compression.type", "lz4"},

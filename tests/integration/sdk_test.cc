@@ -7,6 +7,7 @@
 #include <catch2/catch.hpp>
 
 #include <filesystem>
+#include <fstream>
 #include <map>
 
 #include "kinerja_cli.h"
@@ -112,4 +113,101 @@ TEST_CASE("events from the official CloudEvents SDKs in both modes count as kine
       }
     }
   }
+}
+
+namespace {
+
+// The program after `<!-- tested: LANGUAGE` in docs/events.md: its fenced code block.
+std::string DocsProgram(const std::string& language) {
+  const std::string docs = ReadFile(std::string(KINERJA_SOURCE_DIR) + "/docs/events.md");
+  const auto marker = docs.find("<!-- tested: " + language);
+  REQUIRE(marker != std::string::npos);
+  const std::string fence = "```" + language + "\n";
+  const auto begin = docs.find(fence, marker);
+  REQUIRE(begin != std::string::npos);
+  const auto end = docs.find("\n```\n", begin + fence.size());
+  REQUIRE(end != std::string::npos);
+  return docs.substr(begin + fence.size(), end - begin - fence.size() + 1);
+}
+
+// `text` with the example's broker and topic replaced by the test's.
+std::string Aim(std::string text, const TestTopics& t) {
+  for (const auto& [from, to] : std::vector<std::pair<std::string, std::string>>{
+           {"localhost:9092", t.brokers}, {"\"kinerja.events.v1\"", "\"" + t.events + "\""}}) {
+    const auto at = text.find(from);
+    REQUIRE(at != std::string::npos);
+    text.replace(at, from.size(), to);
+  }
+  return text;
+}
+
+void WriteText(const std::string& path, const std::string& text) {
+  std::ofstream(path, std::ios::binary) << text;
+}
+
+}  // namespace
+
+TEST_CASE("the SDK programs of docs/events.md, run as they stand, publish events Kinerja applies") {
+  REQUIRE(std::filesystem::exists(SdkDir() + "/java/.complete"));
+  TestTopics t = CreateTopicsForTest("sdk-docs", 8);
+  TempDir dir;
+  std::string out;
+  // Master data first, so that the examples' activity counts for the agency.
+  const std::string nip = "198609262015051001";
+  WriteText(dir / "upsert.ndjson", Ev::Upsert("docs-u1", nip, "KEMENKEU") + "\n");
+  REQUIRE(RunCommand({KinerjaBinary(), "publish", "--brokers", t.brokers, "--topic", t.events,
+                      dir / "upsert.ndjson"},
+                     &out) == 0);
+
+  // Python, with the SDK's virtual environment.
+  WriteText(dir / "example.py", Aim(DocsProgram("python"), t));
+  {
+    const int rc = RunCommand({SdkDir() + "/python/bin/python", dir / "example.py"}, &out);
+    INFO(out);
+    REQUIRE(rc == 0);
+  }
+  // Java: compiled against the SDK's jars (the class is named as its file must be).
+  std::filesystem::create_directories(dir.path() / "java");
+  WriteText(dir / "java/PublishActivity.java", Aim(DocsProgram("java"), t));
+  const std::string classpath = SdkDir() + "/java/libs/*";
+  {
+    int rc = RunCommand({"/usr/bin/env", "javac", "-cp", classpath, "-d", dir / "java",
+                         dir / "java/PublishActivity.java"},
+                        &out);
+    INFO(out);
+    REQUIRE(rc == 0);
+    rc = RunCommand(
+        {"/usr/bin/env", "java", "-cp", dir / "java" + ":" + classpath, "PublishActivity"}, &out);
+    INFO(out);
+    REQUIRE(rc == 0);
+  }
+  // Go: in a module with the test producer's go.mod and go.sum (the versions the suite pins).
+  std::filesystem::create_directories(dir.path() / "go");
+  for (const char* f : {"go.mod", "go.sum"}) {
+    std::filesystem::copy_file(std::string(KINERJA_SOURCE_DIR) + "/tests/sdk/go/" + f,
+                               dir / (std::string("go/") + f));
+  }
+  WriteText(dir / "go/main.go", Aim(DocsProgram("go"), t));
+  {
+    const int rc = RunCommand({"/bin/sh", "-c", "cd '" + dir / "go" + "' && go run ."}, &out);
+    INFO(out);
+    REQUIRE(rc == 0);
+  }
+
+  REQUIRE(ReplayToEnd(t, dir / "state", "g-sdk-docs", &out) == 0);
+  const auto kpis = ReadKpis(dir / "state");
+  double seconds = -1;
+  for (const auto& k : kpis["kpis"]) {
+    if (k["name"] == "kinerja_activity_seconds" && k["labels"]["agency"] == "KEMENKEU" &&
+        k["labels"]["month"] == "2026-03" && k["labels"]["category"] == "administrative") {
+      seconds = k["value"].get<double>();
+    }
+  }
+  // 90 (Python) + 60 (Java) + 30 (Go) minutes.
+  CHECK(seconds == (90 + 60 + 30) * 60);
+  CHECK(ReadTopic(t.brokers, t.dlq).empty());
+  // Every producer put the employee in the same partition (the murmur2 partitioner).
+  const auto messages = ReadTopic(t.brokers, t.events);
+  REQUIRE(messages.size() == 4);
+  for (const auto& m : messages) CHECK(m.partition == messages.front().partition);
 }

@@ -23,24 +23,32 @@ twice() {
   "$@" >>"$log" 2>&1 || { cat "$log" >&2; return 1; }
 }
 
-if [[ ! -f "$OUT/python/.complete" ]]; then
+# A part is rebuilt when its inputs change: its marker holds their checksum.
+stamp() { cat "$@" | sha256sum | cut -d' ' -f1; }
+fresh() { [[ -f "$1/.complete" && "$(<"$1/.complete")" == "$2" ]]; }
+
+PY_INPUTS="cloudevents==2.2.0 confluent-kafka==2.16.1"
+py_stamp=$(echo "$PY_INPUTS" | sha256sum | cut -d' ' -f1)
+if ! fresh "$OUT/python" "$py_stamp"; then
   rm -rf -- "$OUT/python"
   python3 -m venv "$OUT/python"
-  twice "$OUT/pip.log" "$OUT/python/bin/pip" install --disable-pip-version-check \
-    cloudevents==2.2.0 confluent-kafka==2.16.1
-  touch "$OUT/python/.complete"
+  # shellcheck disable=SC2086  # one word per requirement
+  twice "$OUT/pip.log" "$OUT/python/bin/pip" install --disable-pip-version-check $PY_INPUTS
+  echo "$py_stamp" >"$OUT/python/.complete"
 fi
-if [[ ! -f "$OUT/java/.complete" ]]; then
+java_stamp=$(stamp "$HERE/java/pom.xml" "$HERE"/java/src/main/java/kinerja/sdktest/*.java)
+if ! fresh "$OUT/java" "$java_stamp"; then
   rm -rf -- "$OUT/java"
   twice "$OUT/mvn.log" mvn -q -B -f "$HERE/java/pom.xml" -Dkinerja.build.dir="$OUT/java" \
     package dependency:copy-dependencies -DoutputDirectory="$OUT/java/libs"
-  touch "$OUT/java/.complete"
+  echo "$java_stamp" >"$OUT/java/.complete"
 fi
-if [[ ! -f "$OUT/go/.complete" ]]; then
+go_stamp=$(stamp "$HERE"/go/go.mod "$HERE"/go/go.sum "$HERE"/go/*.go)
+if ! fresh "$OUT/go" "$go_stamp"; then
   rm -rf -- "$OUT/go"
   mkdir -p -- "$OUT/go"
   (cd "$HERE/go" && twice "$OUT/go.log" go build -o "$OUT/go/publish" .)
-  touch "$OUT/go/.complete"
+  echo "$go_stamp" >"$OUT/go/.complete"
 fi
 echo "setup: CloudEvents SDKs ready in $OUT (Python $("$OUT/python/bin/python" -c \
   'import importlib.metadata as m; print(m.version("cloudevents"))'), Java cloudevents-kafka 4.0.1,

@@ -1,12 +1,13 @@
 // Publishes the structured CloudEvents of an NDJSON file as an agency would with the official
 // Go SDK (github.com/cloudevents/sdk-go/v2): each line read into an event.Event, written by the
-// SDK's binding.Write in binary or structured mode into a sarama ProducerMessage, and sent with
-// sarama's idempotent producer (acks=all), the employee's NIP as key (the partitionkey
-// extension when an event has one, else the subject).
+// SDK's binding.Write in binary or structured mode into a Kafka message, and sent with
+// confluent-kafka-go's idempotent producer (acks=all) and the Java client's murmur2 partitioner,
+// the employee's NIP as key (the partitionkey extension when an event has one, else the
+// subject).
 //
-// The SDK's Kafka module (github.com/cloudevents/sdk-go/protocol/kafka_sarama/v2) is not served
-// by the Go proxy this project can reach, so messageWriter below does what its
-// WriteProducerMessage does; with that module, call kafka_sarama.WriteProducerMessage instead.
+// The SDK's Kafka modules (github.com/cloudevents/sdk-go/protocol/kafka_confluent/v2 and
+// kafka_sarama/v2) are not served by the Go proxy this project can reach, so messageWriter
+// below does what their message writers do.
 //
 // usage: go run . BROKERS TOPIC binary|structured FILE
 package main
@@ -20,21 +21,21 @@ import (
 	"io"
 	"os"
 
-	"github.com/IBM/sarama"
 	"github.com/cloudevents/sdk-go/v2/binding"
 	"github.com/cloudevents/sdk-go/v2/binding/format"
 	"github.com/cloudevents/sdk-go/v2/binding/spec"
 	"github.com/cloudevents/sdk-go/v2/event"
 	"github.com/cloudevents/sdk-go/v2/types"
+	"github.com/confluentinc/confluent-kafka-go/v2/kafka"
 )
 
 // messageWriter writes a CloudEvent into a Kafka message as the CloudEvents Kafka binding
 // says: ce_<attribute> headers and the data as value (binary), or the whole event as value
 // with its content-type (structured).
-type messageWriter struct{ m *sarama.ProducerMessage }
+type messageWriter struct{ m *kafka.Message }
 
 func (w messageWriter) header(name, value string) {
-	w.m.Headers = append(w.m.Headers, sarama.RecordHeader{Key: []byte(name), Value: []byte(value)})
+	w.m.Headers = append(w.m.Headers, kafka.Header{Key: name, Value: []byte(value)})
 }
 
 func (w messageWriter) SetStructuredEvent(_ context.Context, f format.Format, r io.Reader) error {
@@ -50,7 +51,7 @@ func (w messageWriter) SetData(r io.Reader) error {
 	if _, err := io.Copy(&b, r); err != nil {
 		return err
 	}
-	w.m.Value = sarama.ByteEncoder(b.Bytes())
+	w.m.Value = b.Bytes()
 	return nil
 }
 
@@ -82,13 +83,12 @@ func main() {
 		os.Exit(2)
 	}
 	brokers, topic, mode, path := os.Args[1], os.Args[2], os.Args[3], os.Args[4]
-	config := sarama.NewConfig()
-	config.Version = sarama.V3_6_0_0
-	config.Producer.Idempotent = true
-	config.Producer.RequiredAcks = sarama.WaitForAll
-	config.Producer.Return.Successes = true
-	config.Net.MaxOpenRequests = 1 // required by the idempotent producer
-	producer, err := sarama.NewSyncProducer([]string{brokers}, config)
+	producer, err := kafka.NewProducer(&kafka.ConfigMap{
+		"bootstrap.servers":  brokers,
+		"enable.idempotence": true,
+		"acks":               "all",
+		"partitioner":        "murmur2_random", // the Java client's: one partition per NIP
+	})
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "producer:", err)
 		os.Exit(1)
@@ -121,14 +121,22 @@ func main() {
 		if pk, ok := e.Extensions()["partitionkey"]; ok {
 			key = fmt.Sprint(pk)
 		}
-		m := &sarama.ProducerMessage{Topic: topic, Key: sarama.StringEncoder(key)}
+		m := &kafka.Message{
+			TopicPartition: kafka.TopicPartition{Topic: &topic, Partition: kafka.PartitionAny},
+			Key:            []byte(key),
+		}
 		w := messageWriter{m}
 		if _, err := binding.Write(ctx, binding.ToMessage(&e), w, w); err != nil {
 			fmt.Fprintln(os.Stderr, "writing an event:", err)
 			os.Exit(1)
 		}
-		if _, _, err := producer.SendMessage(m); err != nil {
+		delivered := make(chan kafka.Event, 1)
+		if err := producer.Produce(m, delivered); err != nil {
 			fmt.Fprintln(os.Stderr, "sending:", err)
+			os.Exit(1)
+		}
+		if r := (<-delivered).(*kafka.Message); r.TopicPartition.Error != nil {
+			fmt.Fprintln(os.Stderr, "not delivered:", r.TopicPartition.Error)
 			os.Exit(1)
 		}
 		sent++

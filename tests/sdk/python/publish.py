@@ -1,7 +1,7 @@
 """Publishes the structured CloudEvents of an NDJSON file as an agency would with the official
 Python SDK (cloudevents, `cloudevents.v1.kafka`): each line made a CloudEvent, converted with
-to_binary or to_structured, and sent with confluent-kafka's idempotent producer (acks=all), the
-employee's NIP as key (the SDK's default key mapper reads the partitionkey extension; events
+to_binary or to_structured, and sent with confluent-kafka's idempotent producer (acks=all) and the Java
+client's murmur2 partitioner, the employee's NIP as key (the SDK's default key mapper reads the partitionkey extension; events
 without one are keyed by their subject).
 
 usage: publish.py BROKERS TOPIC binary|structured FILE
@@ -19,7 +19,8 @@ def key_of(event):
 
 
 def main(brokers, topic, mode, path):
-    producer = Producer({"bootstrap.servers": brokers, "enable.idempotence": True, "acks": "all"})
+    producer = Producer({"bootstrap.servers": brokers, "enable.idempotence": True, "acks": "all",
+                         "partitioner": "murmur2_random"})  # the Java client's partitioner
     convert = to_binary if mode == "binary" else to_structured
     failures = []
     sent = 0
