@@ -115,7 +115,7 @@ TEST_CASE("validate exits 0 when every event is valid and blank lines are not ev
   CHECK(out.find("0 events: 0 valid, 0 invalid") != std::string::npos);
 }
 
-TEST_CASE("validate checks each line as publish would key it so key_mismatch cannot occur") {
+TEST_CASE("validate keys each line as publish would: by its subject") {
   // publish sends every line keyed by its own subject: two employees in one file are both valid.
   TempDir dir;
   const std::string f = dir / "two-employees.ndjson";
@@ -125,6 +125,51 @@ TEST_CASE("validate checks each line as publish would key it so key_mismatch can
   std::string out;
   CHECK(RunCommand({KinerjaBinary(), "validate", f}, &out) == 0);
   CHECK(out.find("key_mismatch") == std::string::npos);
+}
+
+TEST_CASE("validate checks lines as publish would send them in the content mode given") {
+  TempDir dir;
+  const std::string f = dir / "modes.ndjson";
+  std::string numeric_id = kValidActivity;
+  numeric_id.replace(numeric_id.find(R"("v-1")"), 5, "5");
+  std::string partitioned = kValidActivity;
+  partitioned.replace(partitioned.find(R"("subject")"), 0,
+                      R"("partitionkey":"199001012015052002",)");
+  const std::string binary_headers =
+      R"([["ce_specversion","1.0"],["ce_id","r-1"],["ce_source","/agencies/A1"],)"
+      R"(["ce_type","kinerja.activity.logged.v1"],["ce_subject",")" +
+      kNip + R"("],["ce_time","2026-03-10T10:00:00+07:00"])";
+  const std::string data = R"({"date":"2026-03-10","minutes":90,"category":"substantive"})";
+  Write(f, {
+               kValidActivity,  // 1
+               numeric_id,      // 2: an id that is a number
+               partitioned,     // 3: keyed by its partitionkey, not its subject
+               // 4: a binary message, exactly as written, valid in either mode
+               R"({"key":")" + kNip + R"(","headers":)" + binary_headers + R"(],"value":)" + data +
+                   "}",
+               // 5: the same with ce_id given twice
+               R"({"key":")" + kNip + R"(","headers":)" + binary_headers +
+                   R"(,["ce_id","r-2"]],"value":)" + data + "}",
+               // 6: a message record whose headers are not a list of pairs
+               R"({"headers":{"ce_id":"r-1"},"value":{}})",
+           });
+  std::string out;
+  CHECK(RunCommand({KinerjaBinary(), "validate", f}, &out) == 1);
+  CHECK(LinesStartingWith(out, f) ==
+        std::vector<std::string>{
+            f + ":2: invalid_envelope: id: must be a string",
+            f + ":3: key_mismatch: the Kafka key differs from subject",
+            f + ":5: invalid_envelope: ce_id: header given more than once",
+            f + ":6: invalid_record: message record: headers must be [[name, value], ...]"});
+  // In binary mode the number becomes the header's text ("5"), a valid id; the rest agrees.
+  CHECK(RunCommand({KinerjaBinary(), "validate", "--content-mode", "binary", f}, &out) == 1);
+  CHECK(LinesStartingWith(out, f) ==
+        std::vector<std::string>{
+            f + ":3: key_mismatch: the Kafka key differs from ce_subject",
+            f + ":5: invalid_envelope: ce_id: header given more than once",
+            f + ":6: invalid_record: message record: headers must be [[name, value], ...]"});
+  CHECK(RunCommand({KinerjaBinary(), "validate", "--content-mode", "batch", f}, &out) == 2);
+  CHECK(out.find("--content-mode") != std::string::npos);
 }
 
 TEST_CASE("validate exits 2 on bad usage naming the missing file and checks nothing") {
