@@ -24,11 +24,11 @@ twice() {
 }
 
 # A part is rebuilt when its inputs change: its marker holds their checksum.
-stamp() { cat "$@" | sha256sum | cut -d' ' -f1; }
+stamp() { cat "${BASH_SOURCE[0]}" "$@" | sha256sum | cut -d' ' -f1; }  # this script counts too
 fresh() { [[ -f "$1/.complete" && "$(<"$1/.complete")" == "$2" ]]; }
 
 PY_INPUTS="cloudevents==2.2.0 confluent-kafka==2.16.1"
-py_stamp=$(echo "$PY_INPUTS" | sha256sum | cut -d' ' -f1)
+py_stamp=$(echo "$PY_INPUTS" | stamp -)
 if ! fresh "$OUT/python" "$py_stamp"; then
   rm -rf -- "$OUT/python"
   python3 -m venv "$OUT/python"
@@ -43,11 +43,42 @@ if ! fresh "$OUT/java" "$java_stamp"; then
     package dependency:copy-dependencies -DoutputDirectory="$OUT/java/libs"
   echo "$java_stamp" >"$OUT/java/.complete"
 fi
+# Go 1.23 or newer: the one on the PATH or in /usr/local/go, else a toolchain fetched from the
+# Go module proxy (golang.org/toolchain; Debian's golang-go is too old for these modules).
+GO_TOOLCHAIN=v0.0.1-go1.23.4.linux-amd64
+find_go() {
+  local go
+  for go in "$(command -v go || true)" /usr/local/go/bin/go "$OUT/toolchain/bin/go"; do
+    [[ -x "$go" ]] || continue
+    # "go version go1.23.4 linux/amd64" -> 1.23
+    local v
+    v=$("$go" env GOVERSION 2>/dev/null | sed -E 's/^go([0-9]+)\.([0-9]+).*/\1 \2/')
+    read -r major minor <<<"$v"
+    if [[ -n "${minor:-}" ]] && ((major > 1 || minor >= 23)); then
+      echo "$go"
+      return 0
+    fi
+  done
+  return 1
+}
 go_stamp=$(stamp "$HERE"/go/go.mod "$HERE"/go/go.sum "$HERE"/go/*.go)
 if ! fresh "$OUT/go" "$go_stamp"; then
   rm -rf -- "$OUT/go"
   mkdir -p -- "$OUT/go"
-  (cd "$HERE/go" && twice "$OUT/go.log" go build -o "$OUT/go/publish" .)
+  if ! GO=$(find_go); then
+    echo "setup: no Go 1.23+ here; fetching $GO_TOOLCHAIN from the Go module proxy" >&2
+    rm -rf -- "$OUT/toolchain" "$OUT/toolchain.zip"
+    twice "$OUT/toolchain.log" curl -fsSL -o "$OUT/toolchain.zip" \
+      "https://proxy.golang.org/golang.org/toolchain/@v/$GO_TOOLCHAIN.zip"
+    python3 -c 'import sys, zipfile; zipfile.ZipFile(sys.argv[1]).extractall(sys.argv[2])' \
+      "$OUT/toolchain.zip" "$OUT/toolchain.unzipped"
+    mv -- "$OUT/toolchain.unzipped/golang.org/toolchain@$GO_TOOLCHAIN" "$OUT/toolchain"
+    chmod +x "$OUT"/toolchain/bin/* "$OUT"/toolchain/pkg/tool/*/*
+    rm -rf -- "$OUT/toolchain.zip" "$OUT/toolchain.unzipped"
+    GO=$(find_go) || { echo "setup: the fetched Go toolchain does not run" >&2; exit 1; }
+  fi
+  (cd "$HERE/go" && twice "$OUT/go.log" "$GO" build -o "$OUT/go/publish" .)
+  echo "$GO" >"$OUT/go/go-binary"  # the docs test builds its Go program with the same Go
   echo "$go_stamp" >"$OUT/go/.complete"
 fi
 echo "setup: CloudEvents SDKs ready in $OUT (Python $("$OUT/python/bin/python" -c \
