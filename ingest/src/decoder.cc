@@ -391,29 +391,33 @@ Attribute HeaderAttribute(std::span<const MessageHeader> headers, std::string_vi
   return a;
 }
 
-Attributes FromJson(const object& env) {
+// Every attribute, each read with `get(name)`.
+template <class Get>
+Attributes ReadAttributes(bool binary, Get get) {
   Attributes a;
-  a.specversion = JsonAttribute(env, "specversion");
-  a.id = JsonAttribute(env, "id");
-  a.source = JsonAttribute(env, "source");
-  a.type = JsonAttribute(env, "type");
-  a.subject = JsonAttribute(env, "subject");
-  a.time = JsonAttribute(env, "time");
-  a.datacontenttype = JsonAttribute(env, "datacontenttype");
+  a.binary = binary;
+  a.specversion = get("specversion");
+  a.id = get("id");
+  a.source = get("source");
+  a.type = get("type");
+  a.subject = get("subject");
+  a.time = get("time");
+  a.datacontenttype = get("datacontenttype");
   return a;
 }
 
+Attributes FromJson(const object& env) {
+  return ReadAttributes(false, [&](std::string_view name) { return JsonAttribute(env, name); });
+}
+
+// In binary mode an attribute is the header ce_<name>; datacontenttype is content-type.
 Attributes FromHeaders(std::span<const MessageHeader> headers) {
-  Attributes a;
-  a.binary = true;
-  a.specversion = HeaderAttribute(headers, "ce_specversion");
-  a.id = HeaderAttribute(headers, "ce_id");
-  a.source = HeaderAttribute(headers, "ce_source");
-  a.type = HeaderAttribute(headers, "ce_type");
-  a.subject = HeaderAttribute(headers, "ce_subject");
-  a.time = HeaderAttribute(headers, "ce_time");
-  a.datacontenttype = HeaderAttribute(headers, "content-type", true);
-  return a;
+  return ReadAttributes(true, [&](std::string_view name) {
+    if (name == "datacontenttype") return HeaderAttribute(headers, "content-type", true);
+    char header[32] = "ce_";
+    name.copy(header + 3, sizeof header - 4);
+    return HeaderAttribute(headers, std::string_view(header, 3 + name.size()));
+  });
 }
 
 // The envelope checks of events.md, the same in both content modes; details name the field

@@ -1,6 +1,7 @@
 // Driving the real kinerja binary against the shared test broker.
 #pragma once
 
+#include <map>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
@@ -51,6 +52,16 @@ inline nlohmann::json ReadKpis(const std::string& state_dir) {
   // {.
   const auto pos = out.find("{\"kpis\"");
   return nlohmann::json::parse(out.substr(pos, out.find('\n', pos) - pos));
+}
+
+// The value of the series `name` with exactly `labels` in `kinerja kpis --format json` output,
+// or -1 when there is none.
+inline double KpiValue(const nlohmann::json& kpis, const std::string& name,
+                       const std::map<std::string, std::string>& labels) {
+  for (const auto& k : kpis["kpis"]) {
+    if (k["name"] == name && k["labels"] == nlohmann::json(labels)) return k["value"].get<double>();
+  }
+  return -1;
 }
 
 // The metrics port `kinerja run` announced in its log, or 0.
