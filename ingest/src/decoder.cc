@@ -651,7 +651,9 @@ DecodeResult Decoder::Impl::Decode(std::optional<std::string_view> key,
     }
   }
 
-  if (key && *key != *subject) {
+  // A null key lets the event land in a partition that does not hold the employee's state.
+  if (!key) return reject(RejectReason::kKeyMismatch, "no key", type);
+  if (*key != *subject) {
     return reject(RejectReason::kKeyMismatch,
                   "the Kafka key differs from " + envelope.Name("subject"), type);
   }

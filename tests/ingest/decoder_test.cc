@@ -61,8 +61,11 @@ TEST_CASE("valid upsert and training events decode") {
   CHECK(std::get<TrainingCompleted>(std::get<Event>(t).data).minutes == 450);
 }
 
-TEST_CASE("a null Kafka key is allowed - unknown fields are ignored anywhere") {
-  CHECK(ReasonOf(DecodeWithKey(kActivity, std::nullopt)) == "accepted");
+TEST_CASE("a null Kafka key is key_mismatch - unknown fields are ignored anywhere") {
+  // A null key would let the event land in a partition that does not hold the employee.
+  auto null_key = DecodeWithKey(kActivity, std::nullopt);
+  REQUIRE(ReasonOf(null_key) == "key_mismatch");
+  CHECK(std::get<Rejection>(null_key).detail == "no key");
   std::string extra =
       Replace(kActivity, R"("data":{)", R"("x-ext":[1,{"a":null}],"data":{"future":true,)");
   CHECK(ReasonOf(DecodeWithKey(extra)) == "accepted");
@@ -459,7 +462,7 @@ TEST_CASE("realisasi.reported data rules") {
       {"value NaN", Replace(kRealisasi, R"("value":2.5)", R"("value":NaN)"), "malformed_json"},
       {"unknown data field",
        Replace(kRealisasi, R"("value":2.5)", R"("value":2.5,"catatan":{"a":[1]})"), "accepted"},
-      {"null key", kRealisasi, "accepted", std::nullopt},
+      {"null key", kRealisasi, "key_mismatch", std::nullopt},
       {"key mismatch", kRealisasi, "key_mismatch", std::string(kGiver)},
   });
 }
@@ -532,7 +535,7 @@ TEST_CASE("feedback.given data rules") {
        "invalid_data"},
       {"unknown data field", Replace(kFeedback, R"("giver")", R"("channel":"app","giver")"),
        "accepted"},
-      {"null key", kFeedback, "accepted", std::nullopt},
+      {"null key", kFeedback, "key_mismatch", std::nullopt},
       {"key mismatch", kFeedback, "key_mismatch", std::string(kGiver)},
   });
 }
