@@ -134,6 +134,9 @@ bool ValidateInputs(NdjsonInputs& inputs, ingest::ContentMode mode, Validation* 
                     std::string* bad) {
   ingest::Decoder decoder;
   ingest::MessageBuilder builder(mode);
+  const int64_t now_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                             std::chrono::system_clock::now().time_since_epoch())
+                             .count();
   return inputs.ForEachLine(
       [&](const std::string& name, uint64_t number, const std::string& line) {
         if (IsBlank(line)) {
@@ -148,8 +151,9 @@ bool ValidateInputs(NdjsonInputs& inputs, ingest::ContentMode mode, Validation* 
           detail = message.status().message();
         } else {
           const auto headers = ingest::HeaderViews(*message);
+          // Dates are judged against now, the Kafka timestamp publish would give the line.
           const ingest::DecodeResult r =
-              decoder.Decode(View(message->key), View(message->value), headers);
+              decoder.Decode(View(message->key), View(message->value), headers, now_ms);
           if (const auto* rejection = std::get_if<ingest::Rejection>(&r)) {
             reason = std::string(ingest::RejectReasonName(rejection->reason));
             detail = rejection->detail;

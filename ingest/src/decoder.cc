@@ -514,6 +514,45 @@ EnvelopeParts CheckEnvelope(const Attributes& a, EnvelopeChecker& check, Envelop
   return parts;
 }
 
+// Dates in the future (events.md): no date of an event may lie in a month after the month of
+// its message's Kafka timestamp, both taken in WIT (UTC+9, Indonesia's easternmost zone); an
+// annual rating not in a later year. SKP and potential years are plans and may lie ahead.
+// Returns the detail of the first such date.
+std::optional<std::string> FutureDate(const Event& event, int64_t timestamp_ms) {
+  constexpr int kWitOffsetMinutes = 9 * 60;
+  const int64_t seconds = timestamp_ms / 1000;
+  const MonthIndex limit = LocalMonth(seconds, kWitOffsetMinutes);
+  auto after = [&](std::string_view field, MonthIndex month) -> std::optional<std::string> {
+    if (month <= limit) return std::nullopt;
+    return std::string(field) + ": " + FormatMonth(month) +
+           " is after the month of the message's Kafka timestamp (" + FormatMonth(limit) +
+           " in WIT)";
+  };
+  return std::visit(
+      [&](const auto& d) -> std::optional<std::string> {
+        using T = std::decay_t<decltype(d)>;
+        if constexpr (std::is_same_v<T, RealisasiReported> ||
+                      std::is_same_v<T, EvidenceSubmitted>) {
+          return after("data.period", d.period);
+        } else if constexpr (std::is_same_v<T, RatingAssigned>) {
+          if (d.period.monthly) return after("data.period", d.period.value);
+          if (d.period.value <= YearOf(limit)) return std::nullopt;
+          return "data.period: " + std::to_string(d.period.value) +
+                 " is after the year of the message's Kafka timestamp (" +
+                 std::to_string(YearOf(limit)) + " in WIT)";
+        } else if constexpr (std::is_same_v<T, ActivityLogged>) {
+          return after("data.date", ToMonthIndex(d.date));
+        } else if constexpr (std::is_same_v<T, TrainingCompleted>) {
+          return after("data.completed_on", ToMonthIndex(d.completed_on));
+        } else if constexpr (std::is_same_v<T, FeedbackGiven>) {
+          return after("time", LocalMonth(event.envelope.time.unix_seconds, kWitOffsetMinutes));
+        } else {
+          return std::nullopt;  // master data, SKP and potential: no date that must be past
+        }
+      },
+      event.data);
+}
+
 }  // namespace
 
 struct Decoder::Impl {
@@ -522,7 +561,7 @@ struct Decoder::Impl {
   std::string widened;  // the value with big integers rewritten, on the rare retry
 
   DecodeResult Decode(std::optional<std::string_view> key, std::optional<std::string_view> value,
-                      std::span<const MessageHeader> headers);
+                      std::span<const MessageHeader> headers, int64_t timestamp_ms);
   simdjson::error_code Parse(std::string_view value, element* root);
   static std::optional<EventData> DecodeData(EventType type, const object& data, Checker& check);
 };
@@ -532,8 +571,8 @@ Decoder::~Decoder() = default;
 
 DecodeResult Decoder::Decode(std::optional<std::string_view> key,
                              std::optional<std::string_view> value,
-                             std::span<const MessageHeader> headers) {
-  return impl_->Decode(key, value, headers);
+                             std::span<const MessageHeader> headers, int64_t timestamp_ms) {
+  return impl_->Decode(key, value, headers, timestamp_ms);
 }
 
 // simdjson reads up to SIMDJSON_PADDING bytes past the end: copy into a padded buffer.
@@ -555,7 +594,7 @@ simdjson::error_code Decoder::Impl::Parse(std::string_view value, element* root)
 
 DecodeResult Decoder::Impl::Decode(std::optional<std::string_view> key,
                                    std::optional<std::string_view> value,
-                                   std::span<const MessageHeader> headers) {
+                                   std::span<const MessageHeader> headers, int64_t timestamp_ms) {
   // The publishing agency, once a valid `source` has been read (a view into the parsed
   // document or a header, copied only into a rejection).
   std::string_view source;
@@ -663,6 +702,11 @@ DecodeResult Decoder::Impl::Decode(std::optional<std::string_view> key,
   if (check.failed() || !d)
     return reject(RejectReason::kInvalidData, "data." + check.detail(), type);
   event.data = std::move(*d);
+  if (timestamp_ms >= 0) {
+    if (auto future = FutureDate(event, timestamp_ms)) {
+      return reject(RejectReason::kInvalidData, *std::move(future), type);
+    }
+  }
   return event;
 }
 

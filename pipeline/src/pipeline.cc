@@ -189,7 +189,7 @@ Status Pipeline::ProcessMessage(const ingest::Message& m, Batch& batch) {
   part.next_offset = m.offset + 1;
   batch.next_offsets[m.partition] = part.next_offset;
 
-  ingest::DecodeResult decoded = decoder_.Decode(m.key, m.value, m.headers);
+  ingest::DecodeResult decoded = decoder_.Decode(m.key, m.value, m.headers, m.timestamp_ms);
   if (auto* rejection = std::get_if<ingest::Rejection>(&decoded)) {
     KINERJA_RETURN_IF_ERROR(
         dlq_->Send(m, ingest::RejectReasonName(rejection->reason), rejection->detail));

@@ -172,6 +172,21 @@ TEST_CASE("validate checks lines as publish would send them in the content mode 
   CHECK(out.find("--content-mode") != std::string::npos);
 }
 
+TEST_CASE("validate judges dates against now, as if the file were published now") {
+  TempDir dir;
+  const std::string f = dir / "future.ndjson";
+  std::string future = kValidActivity;
+  future.replace(future.find("2026-03-10\",\"minutes"), 10, "2099-01-15");
+  Write(f, {kValidActivity, future});
+  std::string out;
+  CHECK(RunCommand({KinerjaBinary(), "validate", f}, &out) == 1);
+  const auto lines = LinesStartingWith(out, f);
+  REQUIRE(lines.size() == 1);
+  CHECK(lines[0].rfind(f + ":2: invalid_data: data.date: 2099-01 is after the month of the "
+                           "message's Kafka timestamp (",
+                       0) == 0);
+}
+
 TEST_CASE("validate exits 2 on bad usage naming the missing file and checks nothing") {
   TempDir dir;
   const std::string f = dir / "bad.ndjson";

@@ -682,3 +682,74 @@ TEST_CASE("an envelope fault beats every data fault of the new types") {
     CHECK(ReasonOf(DecodeWithKey(bad)) == (has_nip_field ? "invalid_nip" : "invalid_data"));
   }
 }
+
+namespace {
+
+// Unix milliseconds of a UTC date-time (written out by hand per test, not computed by the code
+// under test): 2026-03-31T14:59:59Z and 2026-03-31T15:00:00Z are the last second of March and
+// the first of April in WIT (UTC+9).
+constexpr int64_t kLastOfMarchWit = 1'774'969'199'000;
+constexpr int64_t kFirstOfAprilWit = 1'774'969'200'000;
+
+DecodeResult DecodeAt(const std::string& json, int64_t timestamp_ms) {
+  static Decoder decoder;
+  return decoder.Decode(std::string_view(kNip), json, {}, timestamp_ms);
+}
+
+}  // namespace
+
+TEST_CASE("dates in the future: each date against the month of the message, in WIT") {
+  namespace s = kinerja::testing::samples;
+  // Every dated field of the samples, moved to April 2026: accepted from the first second of
+  // April in WIT, invalid_data (naming the field) in the last second of March.
+  const std::vector<std::pair<std::string, std::string>> april = {
+      {Replace(s::kRealisasi, "2026-03", "2026-04"), "data.period"},
+      {Replace(s::kEvidence, "2026-03", "2026-04"), "data.period"},
+      {Replace(s::kRating, R"("period":"2026-03")", R"("period":"2026-04")"), "data.period"},
+      {Replace(s::kActivity, "2026-03-10", "2026-04-01"), "data.date"},
+      {Replace(s::kTraining, "2026-05-02", "2026-04-01"), "data.completed_on"},
+      // 00:30 on 1 April in WIT; the samples' time is otherwise 2 April.
+      {Replace(s::kFeedback, "2026-04-02T09:30:00+08:00", "2026-04-01T00:30:00+09:00"), "time"},
+  };
+  for (const auto& [json, field] : april) {
+    INFO(field << ": " << json);
+    CHECK(ReasonOf(DecodeAt(json, kFirstOfAprilWit)) == "accepted");
+    auto r = DecodeAt(json, kLastOfMarchWit);
+    REQUIRE(ReasonOf(r) == "invalid_data");
+    CHECK(std::get<Rejection>(r).detail ==
+          field + ": 2026-04 is after the month of the message's Kafka timestamp (2026-03 in WIT)");
+  }
+  // The same instant written in another zone: 23:30 on 31 March in WIB is 01:30 on 1 April in
+  // WIT, as is a message sent then; the feedback's month and the message's agree.
+  const std::string wib =
+      Replace(s::kFeedback, "2026-04-02T09:30:00+08:00", "2026-03-31T23:30:00+07:00");
+  CHECK(ReasonOf(DecodeAt(wib, 1'774'974'600'000)) == "accepted");  // 2026-03-31T16:30:00Z
+  CHECK(ReasonOf(DecodeAt(wib, kLastOfMarchWit)) == "invalid_data");
+}
+
+TEST_CASE(
+    "dates in the future: the annual rating by year, plans may lie ahead, no timestamp no check") {
+  namespace s = kinerja::testing::samples;
+  const std::string annual_2027 =
+      Replace(s::kRating, R"("period":"2026-03")", R"("period":"2027")");
+  auto r = DecodeAt(annual_2027, kFirstOfAprilWit);
+  REQUIRE(ReasonOf(r) == "invalid_data");
+  CHECK(std::get<Rejection>(r).detail ==
+        "data.period: 2027 is after the year of the message's Kafka timestamp (2026 in WIT)");
+  // An annual rating for this year is fine in any month of it.
+  CHECK(ReasonOf(DecodeAt(Replace(s::kRating, R"("period":"2026-03")", R"("period":"2026")"),
+                          kFirstOfAprilWit)) == "accepted");
+  // SKP and potential years are plans: 2030 is fine in 2026.
+  CHECK(ReasonOf(DecodeAt(Replace(s::kSkp, R"("year":2026)", R"("year":2030)"),
+                          kFirstOfAprilWit)) == "accepted");
+  CHECK(ReasonOf(DecodeAt(Replace(s::kPotential, R"("year":2026)", R"("year":2030)"),
+                          kFirstOfAprilWit)) == "accepted");
+  // Without a Kafka timestamp (-1) the rule is not checked.
+  CHECK(ReasonOf(DecodeAt(annual_2027, -1)) == "accepted");
+  // Other data faults come first: a future date in an otherwise invalid event names the fault.
+  auto other = DecodeAt(Replace(Replace(s::kActivity, "2026-03-10", "2026-05-01"),
+                                R"("minutes":90)", R"("minutes":0)"),
+                        kFirstOfAprilWit);
+  REQUIRE(ReasonOf(other) == "invalid_data");
+  CHECK(std::get<Rejection>(other).detail == "data.minutes: must be between 1 and 1440");
+}

@@ -190,7 +190,7 @@ TEST_CASE("every metric the dashboards and rules name is on /metrics, which pass
   simulator::SimulatorOptions sim;
   sim.employees = 120;
   sim.agencies = 3;
-  int64_t ts = 1'767'200'000'000;
+  int64_t ts = 1'798'697'600'000;  // December 2026: the simulated year 2026 is past
   simulator::Simulate(sim, [&](std::string_view key, std::string_view event) {
     source.Append(static_cast<int32_t>(std::hash<std::string_view>()(key) % 4),
                   {std::string(key), std::string(event), ts++});

@@ -55,8 +55,11 @@ struct RecordingProbe : NullProbe {
   }
 };
 
+// A Kafka timestamp in December 2026: the events' dates (2022 .. 2026) are not in its future.
+constexpr int64_t kTs = 1'798'697'600'000;
+
 void Append(ingest::MemorySource& src, int32_t p, const std::string& key, const std::string& json,
-            int64_t ts = 1000) {
+            int64_t ts = kTs) {
   src.Append(p, {key, json, ts});
 }
 
@@ -164,15 +167,15 @@ TEST_CASE("binary-mode events are applied like structured ones - dead letters ke
                                               {"traceparent", std::nullopt}};
   Append(src, 0, kN1, Ev::Upsert("u1", kN1, "A1"));
   src.Append(
-      0, {kN1, R"({"date":"2026-03-02","minutes":60,"category":"administrative"})", 1000, binary});
+      0, {kN1, R"({"date":"2026-03-02","minutes":60,"category":"administrative"})", kTs, binary});
   // The same id again in the other mode: a duplicate (the mode is not part of the identity).
   src.Append(0, {kN1,
                  Ev::Activity("b-1", kN1, "2026-03-02", 60, "administrative"),
-                 1000,
+                 kTs,
                  {{"content-type", "application/cloudevents+json"}}});
   // Invalid in binary mode: the dead letter carries the original headers, then the reason.
   src.Append(
-      0, {kN1, R"({"date":"2026-03-02","minutes":0,"category":"administrative"})", 1000, binary});
+      0, {kN1, R"({"date":"2026-03-02","minutes":0,"category":"administrative"})", kTs, binary});
   Drain(pipe);
   CHECK(pipe.Snapshot().counters.Get(AdminMinutes("A1", 2026, 3)) == 60);
   CHECK(probe.Count(EventType::kActivityLogged, Outcome::kApplied) == 1);
@@ -339,8 +342,8 @@ TEST_CASE("forgotten ids are deleted from the store when the window passes") {
   options.dedup_window_ms = 1000;
   options.max_batch_messages = 1;  // one chunk per event
   ingest::MemorySource src(1);
-  Append(src, 0, kN1, Ev::Activity("a1", kN1, "2026-03-02", 60, "administrative"), 1000);
-  Append(src, 0, kN1, Ev::Activity("a2", kN1, "2026-03-02", 60, "administrative"), 5000);
+  Append(src, 0, kN1, Ev::Activity("a1", kN1, "2026-03-02", 60, "administrative"), kTs);
+  Append(src, 0, kN1, Ev::Activity("a2", kN1, "2026-03-02", 60, "administrative"), kTs + 4000);
   Pipeline pipe(options, &src, &dlq, store.get(), &probe);
   Drain(pipe);
   const Nip nip = 198609262015051001ULL;
@@ -426,7 +429,7 @@ TEST_CASE("an event reads and writes one employee-year, however much history is 
   PipelineOptions options;
   options.max_batch_messages = 25;
   ingest::MemorySource src(1);
-  int64_t ts = 1000;
+  int64_t ts = kTs;
   for (const std::string& nip : {kN1, kN2}) {
     Append(src, 0, nip, Ev::Upsert("u-" + nip, nip, "A1"), ts++);
     for (int year = 2022; year <= 2026; ++year) {
@@ -451,7 +454,7 @@ TEST_CASE("an event reads and writes one employee-year, however much history is 
   // left the 7-day window.
   RecordingStore store(base.get());
   ingest::MemorySource live(1);
-  for (int64_t i = 0; i < ts - 1000; ++i)
+  for (int64_t i = 0; i < ts - kTs; ++i)
     live.Append(0, {"skip", "{}", 0});  // offsets already applied
   Pipeline pipe(options, &live, &dlq, &store, &probe);
   const int64_t later = ts + 30 * kDay;

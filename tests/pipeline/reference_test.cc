@@ -28,6 +28,10 @@ using kinerja::testing::SeriesMap;
 
 namespace {
 
+// Kafka timestamps start here (2026-12-31, ms): the streams' dates (2024-12 .. 2026-03, years up
+// to 2026) are never in their message's future.
+constexpr int64_t kKafkaMs = 1'798'697'600'000;
+
 // One valid event, in the terms of events.md.
 struct RefEvent {
   std::string nip, source, id,
@@ -390,7 +394,7 @@ SeriesMap RunPipeline(const Log& log, std::mt19937& rng) {
     for (size_t p = 0; p < log.size(); ++p) {
       for (size_t i = 0; i < visible[p]; ++i) {
         src.Append(static_cast<int32_t>(p),
-                   {log[p][i].first, log[p][i].second, 1000 + static_cast<int64_t>(i)});
+                   {log[p][i].first, log[p][i].second, kKafkaMs + static_cast<int64_t>(i)});
       }
     }
     pipeline::PipelineOptions options;

@@ -50,8 +50,11 @@ class Decoder {
   // `key` and `value` are std::nullopt for a null Kafka key / value. The headers decide the
   // CloudEvents content mode (docs/events.md): structured (the value is the event) or binary
   // (ce_ headers carry the envelope, the value is `data`); without headers, structured.
+  // `timestamp_ms` is the message's Kafka timestamp: no date of the event may lie in a later
+  // month (in WIT; docs/events.md, "Dates in the future"); negative when unknown, and then
+  // that rule is not checked.
   DecodeResult Decode(std::optional<std::string_view> key, std::optional<std::string_view> value,
-                      std::span<const MessageHeader> headers = {});
+                      std::span<const MessageHeader> headers = {}, int64_t timestamp_ms = -1);
 
  private:
   struct Impl;
