@@ -85,16 +85,28 @@ bool Pipeline::ReachedEnd() const {
 }
 
 Status Pipeline::RunOnce(bool* idle) {
+  // After a failure the in-memory state (offsets, cache, counters) may be ahead of the store:
+  // nothing more is done until a restart re-reads the durable state.
+  if (!fatal_.ok()) return fatal_;
   ++batches_;
   messages_.clear();
-  KINERJA_RETURN_IF_ERROR(
-      source_->Poll(&messages_, options_.max_batch_messages, options_.poll_timeout));
+  if (Status st = source_->Poll(&messages_, options_.max_batch_messages, options_.poll_timeout);
+      !st.ok()) {
+    return Latch(std::move(st));
+  }
   if (idle) *idle = messages_.empty();
   Batch batch;
-  for (const auto& m : messages_) KINERJA_RETURN_IF_ERROR(ProcessMessage(m, batch));
-  KINERJA_RETURN_IF_ERROR(CommitBatch(batch));
+  for (const auto& m : messages_) {
+    if (Status st = ProcessMessage(m, batch); !st.ok()) return Latch(std::move(st));
+  }
+  if (Status st = CommitBatch(batch); !st.ok()) return Latch(std::move(st));
   RefreshLag();
   return Status::OK();
+}
+
+Status Pipeline::Latch(Status status) {
+  if (fatal_.ok()) fatal_ = status;
+  return status;
 }
 
 // Every owned partition's lag, at most once a second: partitions with nothing to consume, or
@@ -334,6 +346,7 @@ void Pipeline::EvictIfOverBudget() {
 }
 
 Result<std::vector<std::optional<int64_t>>> Pipeline::OnAssigned(const std::vector<int32_t>& ps) {
+  if (!fatal_.ok()) return fatal_;  // take on no partition after a failure
   std::vector<std::optional<int64_t>> offsets;
   std::set<std::string> agencies;  // with employees in these partitions
   for (int32_t p : ps) {

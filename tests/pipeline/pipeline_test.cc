@@ -495,3 +495,64 @@ TEST_CASE("an event reads and writes one employee-year, however much history is 
   CHECK(pipe.Snapshot().counters.Get({Kpi::kSkpEmployees, 0, 2024, "A2"}) == 1);
   CHECK(pipe.Snapshot().counters.Get({Kpi::kSkpEmployees, 0, 2024, "A1"}) == 1);  // kN2 stays
 }
+
+namespace {
+
+// A store twin whose Nth commit fails (as a full disk or a read-only directory would fail it);
+// every other call goes to the inner store.
+class FailingCommitStore : public RecordingStore {
+ public:
+  FailingCommitStore(storage::StateStore* inner, int fail_at)
+      : RecordingStore(inner), fail_at_(fail_at) {}
+  Status Commit(const storage::WriteSet& w) override {
+    if (++commits == fail_at_) return Status::IOError("No space left on device");
+    return RecordingStore::Commit(w);
+  }
+  int commits = 0;
+
+ private:
+  int fail_at_;
+};
+
+}  // namespace
+
+TEST_CASE(
+    "a failed commit latches the error - nothing more is applied - a restart resumes exactly") {
+  auto durable = storage::NewMemoryStateStore();
+  FailingCommitStore failing(durable.get(), 2);
+  ingest::MemoryDeadLetters dlq;
+  NullProbe probe;
+  PipelineOptions options;
+  options.max_batch_messages = 1;  // one commit per event
+  ingest::MemorySource src(1);
+  Append(src, 0, kN1, Ev::Upsert("u1", kN1, "A1"));
+  Append(src, 0, kN1, Ev::Activity("a1", kN1, "2026-03-02", 60, "administrative"));
+  Append(src, 0, kN1, Ev::Activity("a2", kN1, "2026-03-03", 15, "administrative"));
+  {
+    Pipeline pipe(options, &src, &dlq, &failing, &probe);
+    REQUIRE(pipe.RunOnce().ok());          // the upsert, committed
+    const Status failed = pipe.RunOnce();  // a1: its commit fails
+    REQUIRE_FALSE(failed.ok());
+    CHECK(failed.message() == "No space left on device");
+    // Latched: later calls return the same error and touch nothing (a2 is neither applied nor
+    // committed past a1, whose offset and state are ahead in memory only).
+    for (int i = 0; i < 3; ++i) {
+      const Status again = pipe.RunOnce();
+      CHECK(again.message() == failed.message());
+    }
+    CHECK(failing.commits == 2);
+    CHECK(pipe.Snapshot().counters.Get(AdminMinutes("A1", 2026, 3)) == 0);
+    auto p0 = durable->LoadPartition(0);
+    REQUIRE(p0.ok());
+    CHECK(p0->next_offset == std::optional<int64_t>(1));  // after the upsert only
+  }
+  // A restart over the durable store: a1 and a2 are applied once each.
+  ingest::MemorySource replay(1);
+  Append(replay, 0, kN1, Ev::Upsert("u1", kN1, "A1"));
+  Append(replay, 0, kN1, Ev::Activity("a1", kN1, "2026-03-02", 60, "administrative"));
+  Append(replay, 0, kN1, Ev::Activity("a2", kN1, "2026-03-03", 15, "administrative"));
+  Pipeline pipe(options, &replay, &dlq, durable.get(), &probe);
+  Drain(pipe);
+  CHECK(pipe.Snapshot().counters.Get(AdminMinutes("A1", 2026, 3)) == 75);
+  CHECK(pipe.Snapshot().counters.Get(Employees("A1")) == 1);
+}

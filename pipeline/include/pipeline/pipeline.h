@@ -48,7 +48,9 @@ class Pipeline : public ingest::PartitionListener {
   // Runs until `stop` becomes true (then finishes the batch in hand and commits), until replay
   // reaches the end (stop_at_end), or until a fatal error (returned).
   Status Run(const std::atomic<bool>& stop);
-  // Processes at most one batch (for tests). Sets *idle when nothing was consumed.
+  // Processes at most one batch (for tests). Sets *idle when nothing was consumed. The first
+  // error is latched: every later call returns it and does nothing (the state in memory may be
+  // ahead of the store; a new Pipeline over the same store resumes exactly).
   Status RunOnce(bool* idle = nullptr);
 
   // Thread-safe: the committed counters, for /metrics.
@@ -73,6 +75,7 @@ class Pipeline : public ingest::PartitionListener {
                      const processors::YearsNeeded& need);
   void EvictIfOverBudget();
   void RefreshLag();
+  Status Latch(Status status);  // keeps the first error; returns `status`
   bool ReachedEnd() const;
 
   PipelineOptions options_;
@@ -86,6 +89,7 @@ class Pipeline : public ingest::PartitionListener {
   std::vector<int64_t> end_offsets_;  // replay target, when stop_at_end
   uint64_t batches_ = 0;              // batch number (cache recency)
   std::chrono::steady_clock::time_point last_lag_refresh_{};
+  Status fatal_;  // the first error: no more work once set
 
   mutable std::mutex totals_mu_;
   processors::KpiTable totals_;                     // guarded by totals_mu_
