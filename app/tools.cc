@@ -312,27 +312,19 @@ int Kpis(const KpisFlags& f) {
   if (!store.ok()) return Fail("kpis", store.status());
   processors::KpiTable counters;
   MonthIndex newest = processors::kNoMonth;
-  Status bad;
   Status st = (*store)->ForEachPartition([&](int32_t p, const storage::PartitionSnapshot& snap) {
     for (const auto& [key_bytes, value] : snap.counters) {
       auto key = processors::DecodeKpiKey(key_bytes);
-      if (!key) {
-        bad = Status::Corruption("partition " + std::to_string(p) + ": bad counter key");
-        return;
-      }
+      if (!key) return Status::Corruption("partition " + std::to_string(p) + ": bad counter key");
       counters.Add(*key, value);
     }
+    if (snap.meta.empty()) return Status::OK();
     processors::PartitionMeta meta;
-    if (!snap.meta.empty()) {
-      if (Status m = processors::DecodePartitionMeta(snap.meta, &meta); !m.ok()) {
-        bad = m;
-        return;
-      }
-      newest = std::max(newest, meta.newest_month);
-    }
+    KINERJA_RETURN_IF_ERROR(processors::DecodePartitionMeta(snap.meta, &meta));
+    newest = std::max(newest, meta.newest_month);
+    return Status::OK();
   });
   if (!st.ok()) return Fail("kpis", st);
-  if (!bad.ok()) return Fail("kpis", bad);
   exporter::ViewOptions view;
   view.window_months = f.window_months;
   const auto series = exporter::RenderKpis(counters, newest, view);

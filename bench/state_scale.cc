@@ -726,7 +726,8 @@ class CountingStore : public kinerja::storage::StateStore {
     return inner_->Commit(w);
   }
   Status ForEachPartition(
-      const std::function<void(int32_t, const kinerja::storage::PartitionSnapshot&)>& fn) override {
+      const std::function<kinerja::Status(int32_t, const kinerja::storage::PartitionSnapshot&)>& fn)
+      override {
     return inner_->ForEachPartition(fn);
   }
   uint64_t ApproximateSizeBytes() override { return inner_->ApproximateSizeBytes(); }

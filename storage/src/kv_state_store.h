@@ -36,6 +36,7 @@ class KvStateStore : public StateStore {
   // The counters (one bounded range), then the offset and the metadata (point reads). Entities,
   // which sort between counters and metadata, are not read.
   Result<PartitionSnapshot> LoadPartition(int32_t partition) override {
+    KINERJA_RETURN_IF_ERROR(CheckPartition(partition));
     PartitionSnapshot snap;
     Status inner;
     const std::string from = keys::Make(partition, keys::kCounter);
@@ -104,9 +105,10 @@ class KvStateStore : public StateStore {
     return kv_->Apply(ops);
   }
 
-  // Finds each partition with one bounded seek, then loads it like LoadPartition.
+  // Finds each partition with one bounded seek, then loads it like LoadPartition; stops at the
+  // first error, the callback's included.
   Status ForEachPartition(
-      const std::function<void(int32_t, const PartitionSnapshot&)>& fn) override {
+      const std::function<Status(int32_t, const PartitionSnapshot&)>& fn) override {
     for (int32_t p = 0; p <= keys::kMaxPartition;) {
       std::optional<int32_t> found;
       KINERJA_RETURN_IF_ERROR(kv_->Scan(keys::Prefix(p), keys::Prefix(keys::kMaxPartition + 1),
@@ -118,7 +120,7 @@ class KvStateStore : public StateStore {
       if (!found) break;
       auto snap = LoadPartition(*found);
       if (!snap.ok()) return snap.status();
-      fn(*found, *snap);
+      KINERJA_RETURN_IF_ERROR(fn(*found, *snap));
       p = *found + 1;
     }
     return Status::OK();

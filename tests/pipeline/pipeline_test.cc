@@ -386,7 +386,7 @@ class RecordingStore : public storage::StateStore {
     return inner_->Commit(w);
   }
   Status ForEachPartition(
-      const std::function<void(int32_t, const storage::PartitionSnapshot&)>& fn) override {
+      const std::function<Status(int32_t, const storage::PartitionSnapshot&)>& fn) override {
     return inner_->ForEachPartition(fn);
   }
   uint64_t ApproximateSizeBytes() override { return inner_->ApproximateSizeBytes(); }

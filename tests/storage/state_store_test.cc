@@ -116,9 +116,29 @@ void CheckContract(StateStore& store) {
                   CHECK(s.next_offset == 150);
                   CHECK(s.meta == "meta-3b");
                 }
+                return Status::OK();
               })
               .ok());
   CHECK(seen == std::vector<int32_t>{3, 4});
+
+  // The callback's first error stops the walk and comes back unchanged.
+  seen.clear();
+  Status stopped = store.ForEachPartition([&](int32_t p, const PartitionSnapshot&) {
+    seen.push_back(p);
+    return Status::Corruption("stop at " + std::to_string(p));
+  });
+  CHECK(stopped.code() == Status::Code::kCorruption);
+  CHECK(stopped.message() == "stop at 3");
+  CHECK(seen == std::vector<int32_t>{3});
+
+  // Every call checks the partition range, LoadPartition included.
+  CHECK(store.LoadPartition(-1).status().code() == Status::Code::kInvalidArgument);
+  CHECK(store.LoadPartition(70000).status().code() == Status::Code::kInvalidArgument);
+  std::vector<std::optional<std::string>> none;
+  CHECK(store.GetEntities(-1, {"k"}, &none).code() == Status::Code::kInvalidArgument);
+  CHECK(
+      store.ScanEntities(70000, "", [](std::string_view, std::string_view) { return Status::OK(); })
+          .code() == Status::Code::kInvalidArgument);
 
   WriteSet bad;
   bad.progress.push_back({70000, 1, ""});

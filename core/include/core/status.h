@@ -43,12 +43,16 @@ class [[nodiscard]] Status {
   std::string message_;
 };
 
-// A value or the Status explaining why there is none.
+// A value or the Status explaining why there is none: ok() is true exactly when there is a
+// value. A Result built from an OK Status (a caller's bug: "no error, but no value either")
+// holds an Internal error instead, so it can never pass for a success without a value.
 template <class T>
 class [[nodiscard]] Result {
  public:
-  Result(T value) : v_(std::move(value)) {}         // NOLINT: implicit by design
-  Result(Status status) : v_(std::move(status)) {}  // NOLINT: must not be OK
+  Result(T value) : v_(std::move(value)) {}  // NOLINT: implicit by design
+  Result(Status status)                      // NOLINT: implicit by design
+      : v_(status.ok() ? Status::Internal("Result built from an OK Status without a value")
+                       : std::move(status)) {}
   bool ok() const { return std::holds_alternative<T>(v_); }
   const Status& status() const {
     static const Status kOk;

@@ -62,9 +62,10 @@ class StateStore {
       const std::function<Status(std::string_view suffix, std::string_view value)>& fn) = 0;
   virtual Status Commit(const WriteSet& writes) = 0;
   // Every partition that has committed anything, in partition order (offline KPI reads).
-  // Reads what LoadPartition reads, not the entities.
+  // Reads what LoadPartition reads, not the entities. The first error `fn` returns stops the
+  // walk and is returned.
   virtual Status ForEachPartition(
-      const std::function<void(int32_t partition, const PartitionSnapshot&)>& fn) = 0;
+      const std::function<Status(int32_t partition, const PartitionSnapshot&)>& fn) = 0;
   // Approximate bytes of live data.
   virtual uint64_t ApproximateSizeBytes() = 0;
 };
