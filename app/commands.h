@@ -28,6 +28,7 @@ struct RunFlags {
   int window_months = 13;
   double dedup_window_hours = 7 * 24;
   size_t cache_employees = 200000;
+  std::string log_level = "info";  // debug, info, warn, error or off
 };
 int Run(const RunFlags& flags);
 

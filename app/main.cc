@@ -2,22 +2,46 @@
 // the subcommands in run.cc and tools.cc.
 #include <CLI/CLI.hpp>
 
+#include <cctype>
 #include <iostream>
 
 #include "commands.h"
 
 namespace {
 
+// Kafka's rule for topic names: 1 to 249 of [a-zA-Z0-9._-], not "." or "..". Checked here so a
+// typo fails at startup naming the flag, instead of subscribing to nothing.
+const CLI::Validator kTopicName(
+    [](std::string& name) -> std::string {
+      if (name.empty() || name.size() > 249 || name == "." || name == "..") {
+        return "a Kafka topic name has 1 to 249 characters and is not '.' or '..'";
+      }
+      for (char c : name) {
+        if (!std::isalnum(static_cast<unsigned char>(c)) && c != '.' && c != '_' && c != '-') {
+          return "a Kafka topic name has only letters, digits, '.', '_' and '-'";
+        }
+      }
+      return "";
+    },
+    "TOPIC");
+
+const CLI::Validator kNotEmpty(
+    [](std::string& value) -> std::string { return value.empty() ? "must not be empty" : ""; },
+    "TEXT");
+
 void AddKafkaFlags(CLI::App* cmd, kinerja::app::KafkaFlags* k, bool dlq) {
   cmd->add_option("--brokers", k->brokers, "Kafka bootstrap servers")
       ->envname("KINERJA_BROKERS")
+      ->check(kNotEmpty)
       ->capture_default_str();
   cmd->add_option("--topic", k->topic, "Events topic")
       ->envname("KINERJA_TOPIC")
+      ->check(kTopicName)
       ->capture_default_str();
   if (dlq) {
     cmd->add_option("--dlq-topic", k->dlq_topic, "Dead-letter topic")
         ->envname("KINERJA_DLQ_TOPIC")
+        ->check(kTopicName)
         ->capture_default_str();
   }
   cmd->add_option("--kafka-property", k->properties,
@@ -36,6 +60,13 @@ int main(int argc, char** argv) {
   AddKafkaFlags(run_cmd, &run.kafka, true);
   run_cmd->add_option("--group", run.group, "Consumer group id")
       ->envname("KINERJA_GROUP")
+      ->check(kNotEmpty)
+      ->capture_default_str();
+  run_cmd
+      ->add_option("--log-level", run.log_level,
+                   "Lowest level logged to stderr (logfmt lines): debug, info, warn, error, off")
+      ->envname("KINERJA_LOG_LEVEL")
+      ->check(CLI::IsMember({"debug", "info", "warn", "error", "off"}))
       ->capture_default_str();
   run_cmd->add_option("--state-dir", run.state_dir, "RocksDB state directory")
       ->envname("KINERJA_STATE_DIR")

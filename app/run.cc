@@ -1,10 +1,12 @@
 // `kinerja run`: the long-running consumer. Only this file wires Kafka, RocksDB and HTTP.
 #include <csignal>
 #include <iostream>
+#include <sstream>
 
 #include "commands.h"
 #include "export/metrics.h"
 #include "ingest/kafka.h"
+#include "log/log.h"
 #include "pipeline/pipeline.h"
 #include "storage/state_store.h"
 
@@ -15,7 +17,7 @@ std::atomic<bool> g_stop{false};
 extern "C" void OnSignal(int) { g_stop.store(true); }
 
 int Fail(const Status& st) {
-  std::cerr << "kinerja run: " << st.ToString() << "\n";
+  log::Write(log::Level::kError, "run", st.ToString());
   return st.code() == Status::Code::kInvalidArgument ? 2 : 1;
 }
 
@@ -34,6 +36,7 @@ bool ParseProperties(const std::vector<std::string>& in, std::map<std::string, s
 }
 
 int Run(const RunFlags& f) {
+  log::SetLevel(*log::ParseLevel(f.log_level));  // checked when the flags were parsed
   ingest::KafkaProperties extra;
   if (!ParseProperties(f.kafka.properties, &extra)) return 2;
 
@@ -80,14 +83,15 @@ int Run(const RunFlags& f) {
 
   std::signal(SIGTERM, OnSignal);
   std::signal(SIGINT, OnSignal);
-  std::cerr << "kinerja run: consuming " << f.kafka.topic << " from " << f.kafka.brokers
-            << " as group " << f.group << "; metrics on http://127.0.0.1:" << (*server)->port()
-            << "/metrics" << (f.stop_at_end ? " (until the end offsets seen now)" : "")
-            << std::endl;
+  std::ostringstream started;
+  started << "consuming " << f.kafka.topic << " from " << f.kafka.brokers << " as group " << f.group
+          << "; metrics on http://127.0.0.1:" << (*server)->port() << "/metrics"
+          << (f.stop_at_end ? " (until the end offsets seen now)" : "");
+  log::Write(log::Level::kInfo, "run", started.str());
 
   Status st = pipe.Run(g_stop);
   if (!st.ok()) return Fail(st);
-  std::cerr << "kinerja run: stopped cleanly" << std::endl;
+  log::Write(log::Level::kInfo, "run", "stopped cleanly");
   return 0;
 }
 

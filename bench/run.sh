@@ -137,7 +137,7 @@ for ((r = 1; r <= RUNS; r++)); do
   rss_kb=$(sed -n 's/.*Maximum resident set size (kbytes): *\([0-9]*\).*/\1/p' "$WORK/time-$r.txt")
   cpu_s=$(awk -F': *' '/User time|System time/ {t += $2} END {printf "%.2f", t}' "$WORK/time-$r.txt")
   kin_s=$(awk -v a="$s0" -v b="$s1" 'BEGIN{printf "%.3f", b-a}')
-  clean_s=$(awk -v a="$s0" '/kinerja run: stopped cleanly/ {printf "%.3f", $1 - a; exit}' "$WORK/run-$r.log")
+  clean_s=$(awk -v a="$s0" '/stopped cleanly/ {printf "%.3f", $1 - a; exit}' "$WORK/run-$r.log")
   state_mib=$(du -sm "$state" | cut -f1)
   rm -rf -- "$state"
 

@@ -1,5 +1,4 @@
 #include <atomic>
-#include <iostream>
 #include <mutex>
 
 #include "ingest/kafka.h"
@@ -16,6 +15,7 @@ struct KafkaProducer::Impl {
   std::mutex mu;
   std::string last_error;
   uint64_t sent = 0;
+  log::RateLimited error_log{10, std::chrono::seconds(60)};
 };
 
 namespace {
@@ -23,9 +23,8 @@ namespace {
 void DeliveryCb(rd_kafka_t*, const rd_kafka_message_t* m, void* opaque) {
   auto* impl = static_cast<KafkaProducer::Impl*>(opaque);
   if (m->err) {
-    if (impl->errors) {
-      impl->errors->KafkaError("producer", rd_kafka_err2name(m->err));
-    }
+    // The reason only: the message's key and value may hold personal data.
+    internal::ReportError(impl->errors, impl->error_log, "producer", m->err, "delivery failed");
     impl->failed++;
     impl->failed_since_flush++;
     std::lock_guard lock(impl->mu);
@@ -35,15 +34,12 @@ void DeliveryCb(rd_kafka_t*, const rd_kafka_message_t* m, void* opaque) {
   }
 }
 
-// Errors of the client itself (brokers down, authentication); librdkafka retries them.
+// Errors of the client itself (brokers down, authentication); librdkafka retries them. With an
+// error callback librdkafka no longer logs these itself.
 void ErrorCb(rd_kafka_t*, int err, const char* reason, void* opaque) {
   auto* impl = static_cast<KafkaProducer::Impl*>(opaque);
-  const auto code = static_cast<rd_kafka_resp_err_t>(err);
-  if (impl->errors) {
-    impl->errors->KafkaError("producer", rd_kafka_err2name(code));
-  }
-  // With an error callback librdkafka no longer logs these itself.
-  std::cerr << "kinerja: kafka producer: " << rd_kafka_err2str(code) << ": " << reason << "\n";
+  internal::ReportError(impl->errors, impl->error_log, "producer",
+                        static_cast<rd_kafka_resp_err_t>(err), reason ? reason : "");
 }
 
 }  // namespace
@@ -51,10 +47,13 @@ void ErrorCb(rd_kafka_t*, int err, const char* reason, void* opaque) {
 KafkaProducer::KafkaProducer(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 
 KafkaProducer::~KafkaProducer() {
-  if (impl_->rk) {
-    rd_kafka_flush(impl_->rk, 10000);
-    rd_kafka_destroy(impl_->rk);
+  if (!impl_->rk) return;
+  if (rd_kafka_flush(impl_->rk, 10000) != RD_KAFKA_RESP_ERR_NO_ERROR) {
+    log::Write(log::Level::kError, "kafka",
+               "producer: " + std::to_string(rd_kafka_outq_len(impl_->rk)) +
+                   " message(s) still queued when the producer was destroyed");
   }
+  rd_kafka_destroy(impl_->rk);
 }
 
 Result<std::unique_ptr<KafkaProducer>> KafkaProducer::Create(const KafkaProducerOptions& options) {
@@ -82,7 +81,8 @@ Result<std::unique_ptr<KafkaProducer>> KafkaProducer::Create(const KafkaProducer
   }
   rd_kafka_conf_set_opaque(conf, impl.get());
   rd_kafka_conf_set_dr_msg_cb(conf, DeliveryCb);
-  if (options.errors) rd_kafka_conf_set_error_cb(conf, ErrorCb);
+  rd_kafka_conf_set_error_cb(conf, ErrorCb);
+  internal::InstallLogger(conf);
   char errstr[512];
   impl->rk = rd_kafka_new(RD_KAFKA_PRODUCER, conf, errstr, sizeof errstr);
   if (!impl->rk) {
@@ -108,10 +108,11 @@ Status KafkaProducer::Send(std::string_view topic, std::optional<std::string_vie
     if (!headers.empty()) {
       hdrs = rd_kafka_headers_new(headers.size());
       for (const auto& h : headers) {
-        // A null value stays null (Kafka headers may have one).
-        rd_kafka_header_add(hdrs, h.name.data(), static_cast<ssize_t>(h.name.size()),
-                            h.value ? h.value->data() : nullptr,
-                            h.value ? static_cast<ssize_t>(h.value->size()) : 0);
+        // A null value stays null (Kafka headers may have one). Adding fails only on read-only
+        // headers, which new ones are not.
+        (void)rd_kafka_header_add(hdrs, h.name.data(), static_cast<ssize_t>(h.name.size()),
+                                  h.value ? h.value->data() : nullptr,
+                                  h.value ? static_cast<ssize_t>(h.value->size()) : 0);
       }
     }
     // librdkafka's varargs macros expand to C-style casts.
@@ -128,9 +129,9 @@ Status KafkaProducer::Send(std::string_view topic, std::optional<std::string_vie
     if (err != RD_KAFKA_RESP_ERR__QUEUE_FULL) {
       return Status::Unavailable(std::string("produce: ") + rd_kafka_err2str(err));
     }
-    rd_kafka_poll(impl_->rk, 50);  // serve delivery reports to make room
+    (void)rd_kafka_poll(impl_->rk, 50);  // serve delivery reports to make room (a count)
   }
-  if (++impl_->sent % 1024 == 0) rd_kafka_poll(impl_->rk, 0);
+  if (++impl_->sent % 1024 == 0) (void)rd_kafka_poll(impl_->rk, 0);  // returns a count
   return Status::OK();
 }
 

@@ -1,5 +1,4 @@
 #include <cstring>
-#include <iostream>
 #include <set>
 
 #include "ingest/kafka.h"
@@ -18,7 +17,28 @@ struct KafkaSource::Impl {
   std::vector<rd_kafka_message_t*> scratch;
   std::vector<MessageHeader> headers;  // the last Poll's messages' headers (views into `held`)
   std::vector<std::pair<size_t, size_t>> header_ranges;  // per message: [begin, end) of headers
+  bool subscribed = false;  // a member of the group: leaves it when destroyed
   bool closed = false;
+  // Client errors: a broker that stays down logs a few lines a minute, not one per retry.
+  log::RateLimited error_log{10, std::chrono::seconds(60)};
+
+  ~Impl() {
+    ReleaseHeld();
+    if (queue) rd_kafka_queue_destroy(queue);
+    if (rk) {
+      if (subscribed && !closed) {
+        if (rd_kafka_resp_err_t err = rd_kafka_consumer_close(rk)) {
+          log::Write(log::Level::kWarn, "kafka",
+                     std::string("consumer: leaving the group: ") + rd_kafka_err2str(err));
+        }
+      }
+      rd_kafka_destroy(rk);
+    }
+  }
+
+  void Latch(Status st) {
+    if (fatal.ok()) fatal = std::move(st);
+  }
 
   void ReleaseHeld() {
     for (auto* m : held) rd_kafka_message_destroy(m);
@@ -39,7 +59,7 @@ struct KafkaSource::Impl {
                               : Result<std::vector<std::optional<int64_t>>>(
                                     Status::Internal("no partition listener"));
       if (!offsets.ok()) {
-        if (fatal.ok()) fatal = offsets.status();
+        Latch(offsets.status());
         return;  // Poll reports the error; the process leaves the group.
       }
       for (int i = 0; i < parts->cnt; ++i) {
@@ -48,23 +68,22 @@ struct KafkaSource::Impl {
       }
       if (cooperative) {
         error = rd_kafka_incremental_assign(rk, parts);
-      } else {
-        rd_kafka_assign(rk, parts);
+      } else if (rd_kafka_resp_err_t err2 = rd_kafka_assign(rk, parts)) {
+        Latch(Status::Unavailable(std::string("assignment: ") + rd_kafka_err2str(err2)));
       }
     } else {
       if (listener) {
         Status st = listener->OnRevoked(Partitions(parts));
-        if (!st.ok() && fatal.ok()) fatal = st;
+        if (!st.ok()) Latch(st);
       }
       if (cooperative) {
         error = rd_kafka_incremental_unassign(rk, parts);
-      } else {
-        rd_kafka_assign(rk, nullptr);
+      } else if (rd_kafka_resp_err_t err2 = rd_kafka_assign(rk, nullptr)) {
+        Latch(Status::Unavailable(std::string("unassignment: ") + rd_kafka_err2str(err2)));
       }
     }
     if (error) {
-      if (fatal.ok())
-        fatal = Status::Unavailable(std::string("assignment: ") + rd_kafka_error_string(error));
+      Latch(Status::Unavailable(std::string("assignment: ") + rd_kafka_error_string(error)));
       rd_kafka_error_destroy(error);
     }
   }
@@ -80,33 +99,32 @@ void RebalanceCb(rd_kafka_t*, rd_kafka_resp_err_t err, rd_kafka_topic_partition_
 void ErrorCb(rd_kafka_t* rk, int err, const char* reason, void* opaque) {
   auto* impl = static_cast<KafkaSource::Impl*>(opaque);
   const auto code = static_cast<rd_kafka_resp_err_t>(err);
-  if (impl->errors) {
-    impl->errors->KafkaError("consumer", rd_kafka_err2name(code));
-  }
-  if (err == RD_KAFKA_RESP_ERR__FATAL) {
+  if (code == RD_KAFKA_RESP_ERR__FATAL) {
     char buf[512];
-    rd_kafka_fatal_error(rk, buf, sizeof buf);
-    if (impl->fatal.ok())
-      impl->fatal = Status::Unavailable(std::string("Kafka fatal error: ") + buf);
+    const rd_kafka_resp_err_t orig = rd_kafka_fatal_error(rk, buf, sizeof buf);
+    internal::ReportError(impl->errors, impl->error_log, "consumer", orig, buf, log::Level::kError);
+    impl->Latch(Status::Unavailable(std::string("Kafka fatal error: ") + buf));
     return;
   }
   // Transient (e.g. a broker is down): librdkafka retries by itself.
-  std::cerr << "kinerja: kafka: " << rd_kafka_err2str(static_cast<rd_kafka_resp_err_t>(err)) << ": "
-            << reason << "\n";
+  internal::ReportError(impl->errors, impl->error_log, "consumer", code, reason ? reason : "");
+}
+
+// Kafka's committed offsets are informational (lag tools read them); a failed commit is counted
+// and logged, never fatal: Kinerja resumes from its own store.
+void OffsetCommitCb(rd_kafka_t*, rd_kafka_resp_err_t err, rd_kafka_topic_partition_list_t*,
+                    void* opaque) {
+  if (err == RD_KAFKA_RESP_ERR_NO_ERROR || err == RD_KAFKA_RESP_ERR__NO_OFFSET) return;
+  auto* impl = static_cast<KafkaSource::Impl*>(opaque);
+  internal::ReportError(impl->errors, impl->error_log, "consumer", err,
+                        "committing offsets to Kafka (informational) failed");
 }
 
 }  // namespace
 
 KafkaSource::KafkaSource(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 
-KafkaSource::~KafkaSource() {
-  impl_->ReleaseHeld();
-  if (impl_->queue) rd_kafka_queue_destroy(impl_->queue);
-  if (impl_->rk) {
-    if (!impl_->closed) rd_kafka_consumer_close(impl_->rk);
-    rd_kafka_destroy(impl_->rk);
-  }
-}
+KafkaSource::~KafkaSource() = default;  // Impl closes and destroys the client
 
 Result<std::unique_ptr<KafkaSource>> KafkaSource::Create(const KafkaSourceOptions& options) {
   if (options.brokers.empty()) return Status::InvalidArgument("brokers: must not be empty");
@@ -114,7 +132,6 @@ Result<std::unique_ptr<KafkaSource>> KafkaSource::Create(const KafkaSourceOption
   auto impl = std::make_unique<Impl>();
   impl->topic = options.topic;
   impl->errors = options.errors;
-  rd_kafka_conf_t* conf = rd_kafka_conf_new();
   const KafkaProperties defaults = {
       {"bootstrap.servers", options.brokers},
       {"group.id", options.group_id},
@@ -129,26 +146,38 @@ Result<std::unique_ptr<KafkaSource>> KafkaSource::Create(const KafkaSourceOption
       {"queued.min.messages", "1000000"},
       {"fetch.wait.max.ms", "100"},
   };
-  if (Status st = internal::SetAll(conf, internal::Merge(defaults, options.extra)); !st.ok()) {
+  const KafkaProperties props = internal::Merge(defaults, options.extra);
+  if (props.at("group.id").empty()) return Status::InvalidArgument("group.id: must not be empty");
+  rd_kafka_conf_t* conf = rd_kafka_conf_new();
+  if (Status st = internal::SetAll(conf, props); !st.ok()) {
     rd_kafka_conf_destroy(conf);
     return st;
   }
   rd_kafka_conf_set_opaque(conf, impl.get());
   rd_kafka_conf_set_rebalance_cb(conf, RebalanceCb);
   rd_kafka_conf_set_error_cb(conf, ErrorCb);
+  rd_kafka_conf_set_offset_commit_cb(conf, OffsetCommitCb);
+  internal::InstallLogger(conf);
   char errstr[512];
   impl->rk = rd_kafka_new(RD_KAFKA_CONSUMER, conf, errstr, sizeof errstr);
   if (!impl->rk) {
     rd_kafka_conf_destroy(conf);
     return Status::InvalidArgument(std::string("Kafka consumer: ") + errstr);
   }
-  rd_kafka_poll_set_consumer(impl->rk);
+  // From here `impl` owns the client: an early return destroys it (no leaked handle).
+  if (rd_kafka_resp_err_t err = rd_kafka_poll_set_consumer(impl->rk)) {
+    return Status::Internal(std::string("consumer queue: ") + rd_kafka_err2str(err));
+  }
   impl->queue = rd_kafka_queue_get_consumer(impl->rk);
   rd_kafka_topic_partition_list_t* sub = rd_kafka_topic_partition_list_new(1);
   rd_kafka_topic_partition_list_add(sub, options.topic.c_str(), RD_KAFKA_PARTITION_UA);
   rd_kafka_resp_err_t err = rd_kafka_subscribe(impl->rk, sub);
   rd_kafka_topic_partition_list_destroy(sub);
-  if (err) return Status::Unavailable(std::string("subscribe: ") + rd_kafka_err2str(err));
+  if (err) {
+    return Status::InvalidArgument("topic " + options.topic +
+                                   ": cannot subscribe: " + rd_kafka_err2str(err));
+  }
+  impl->subscribed = true;
   return std::unique_ptr<KafkaSource>(new KafkaSource(std::move(impl)));
 }
 
@@ -170,10 +199,8 @@ Status KafkaSource::Poll(std::vector<Message>* out, size_t max, std::chrono::mil
     impl_->held.push_back(m);
     if (m->err) {
       if (m->err != RD_KAFKA_RESP_ERR__PARTITION_EOF) {
-        if (impl_->errors) {
-          impl_->errors->KafkaError("consumer", rd_kafka_err2name(m->err));
-        }
-        std::cerr << "kinerja: kafka consume: " << rd_kafka_message_errstr(m) << "\n";
+        internal::ReportError(impl_->errors, impl_->error_log, "consumer", m->err,
+                              std::string("consume: ") + rd_kafka_message_errstr(m));
       }
       continue;
     }
@@ -215,8 +242,11 @@ void KafkaSource::ReportProgress(const std::vector<PartitionOffset>& offsets) {
   for (const auto& po : offsets) {
     rd_kafka_topic_partition_list_add(list, impl_->topic.c_str(), po.partition)->offset = po.offset;
   }
-  // Asynchronous and best effort: the truth is in Kinerja's store.
-  rd_kafka_commit(impl_->rk, list, 1);
+  // Asynchronous and best effort: the truth is in Kinerja's store. An immediate refusal (e.g.
+  // not in a group any more) is counted and logged like a failed asynchronous commit.
+  if (rd_kafka_resp_err_t err = rd_kafka_commit(impl_->rk, list, 1)) {
+    OffsetCommitCb(impl_->rk, err, list, impl_.get());
+  }
   rd_kafka_topic_partition_list_destroy(list);
 }
 

@@ -3,9 +3,28 @@
 #include <algorithm>
 #include <set>
 
+#include "log/log.h"
 #include "processors/codec.h"
 
 namespace kinerja::pipeline {
+namespace {
+
+// "0-3,7,9-10" for a log line.
+std::string PartitionRanges(std::vector<int32_t> ps) {
+  std::sort(ps.begin(), ps.end());
+  std::string out;
+  for (size_t i = 0; i < ps.size();) {
+    size_t j = i;
+    while (j + 1 < ps.size() && ps[j + 1] == ps[j] + 1) ++j;
+    if (!out.empty()) out += ',';
+    out += std::to_string(ps[i]);
+    if (j > i) out += '-' + std::to_string(ps[j]);
+    i = j + 1;
+  }
+  return out;
+}
+
+}  // namespace
 
 using processors::EmployeeState;
 using processors::KpiTable;
@@ -105,7 +124,11 @@ Status Pipeline::RunOnce(bool* idle) {
 }
 
 Status Pipeline::Latch(Status status) {
-  if (fatal_.ok()) fatal_ = status;
+  if (fatal_.ok()) {
+    fatal_ = status;
+    log::Write(log::Level::kError, "pipeline",
+               "stopped processing until a restart: " + status.ToString());
+  }
   return status;
 }
 
@@ -381,6 +404,9 @@ Result<std::vector<std::optional<int64_t>>> Pipeline::OnAssigned(const std::vect
   }
   probe_->Assignment(partitions_.size(), true);
   probe_->AgenciesKnown({agencies.begin(), agencies.end()});
+  log::Write(log::Level::kInfo, "pipeline",
+             "partitions assigned: " + PartitionRanges(ps) + " (now owning " +
+                 std::to_string(partitions_.size()) + ")");
   return offsets;
 }
 
@@ -398,6 +424,9 @@ Status Pipeline::OnRevoked(const std::vector<int32_t>& ps) {
     probe_->PartitionLag(p, std::nullopt);
   }
   probe_->Assignment(partitions_.size(), true);
+  log::Write(log::Level::kInfo, "pipeline",
+             "partitions revoked: " + PartitionRanges(ps) + " (now owning " +
+                 std::to_string(partitions_.size()) + ")");
   return Status::OK();
 }
 

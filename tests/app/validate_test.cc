@@ -2,6 +2,7 @@
 // is run as a user would run it.
 #include <catch2/catch.hpp>
 
+#include <filesystem>
 #include <fstream>
 
 #include "support.h"
@@ -224,4 +225,46 @@ TEST_CASE("help lists validate and documents publish --no-validate") {
   CHECK(out.find("FILE:LINE") != std::string::npos);
   REQUIRE(RunCommand({KinerjaBinary(), "publish", "--help"}, &out) == 0);
   CHECK(out.find("--no-validate") != std::string::npos);
+}
+
+TEST_CASE("run refuses a bad configuration at startup with exit 2, naming the field") {
+  TempDir dir;
+  const std::string state = dir / "state";
+  struct Case {
+    std::vector<std::string> flags;
+    std::string names;
+  };
+  const std::vector<Case> cases = {
+      {{"--topic", "kinerja events"}, "--topic"},
+      {{"--topic", ""}, "--topic"},
+      {{"--dlq-topic", std::string(250, 'a')}, "--dlq-topic"},
+      {{"--dlq-topic", ".."}, "--dlq-topic"},
+      {{"--group", ""}, "--group"},
+      {{"--brokers", ""}, "--brokers"},
+      {{"--log-level", "verbose"}, "--log-level"},
+      {{"--kafka-property", "acks"}, "--kafka-property"},
+      {{"--kafka-property", "no.such.property=1"}, "no.such.property"},
+  };
+  for (const auto& c : cases) {
+    std::vector<std::string> argv = {
+        KinerjaBinary(), "run",         "--state-dir",       state,
+        "--brokers",     "127.0.0.1:1", "--metrics-address", "127.0.0.1:0"};
+    argv.insert(argv.end(), c.flags.begin(), c.flags.end());
+    std::string out;
+    INFO(c.flags[0] << " " << c.flags[1]);
+    CHECK(RunCommand(argv, &out) == 2);
+    CHECK(out.find(c.names) != std::string::npos);
+  }
+  // Nothing was created for a configuration that was refused.
+  CHECK_FALSE(std::filesystem::exists(state));
+}
+
+TEST_CASE("the same topic checks apply to publish and create-topics") {
+  std::string out;
+  CHECK(RunCommand({KinerjaBinary(), "create-topics", "--brokers", "127.0.0.1:1", "--topic", "a/b"},
+                   &out) == 2);
+  CHECK(out.find("--topic") != std::string::npos);
+  CHECK(RunCommand({KinerjaBinary(), "publish", "--brokers", "127.0.0.1:1", "--topic", "a b", "-"},
+                   &out) == 2);
+  CHECK(out.find("--topic") != std::string::npos);
 }

@@ -1,0 +1,38 @@
+#include "kafka_common.h"
+
+#include <chrono>
+
+namespace kinerja::ingest::internal {
+namespace {
+
+// syslog levels, as librdkafka gives them.
+log::Level FromSyslog(int level) {
+  if (level <= 3) return log::Level::kError;
+  if (level == 4) return log::Level::kWarn;
+  if (level <= 6) return log::Level::kInfo;
+  return log::Level::kDebug;
+}
+
+void LogCb(const rd_kafka_t* rk, int level, const char* facility, const char* line) {
+  // One budget for all clients: librdkafka repeats a failing connection's line per broker and
+  // per retry.
+  static log::RateLimited site(20, std::chrono::seconds(60));
+  std::string msg = rd_kafka_name(rk);
+  msg.append(" ").append(facility ? facility : "").append(": ").append(line ? line : "");
+  (void)site.Write(FromSyslog(level), "librdkafka", msg);
+}
+
+}  // namespace
+
+void InstallLogger(rd_kafka_conf_t* conf) { rd_kafka_conf_set_log_cb(conf, LogCb); }
+
+void ReportError(KafkaErrorListener* errors, log::RateLimited& site, std::string_view client,
+                 rd_kafka_resp_err_t code, std::string_view reason, log::Level level) {
+  if (errors) errors->KafkaError(client, rd_kafka_err2name(code));
+  std::string msg(client);
+  msg.append(": ").append(rd_kafka_err2name(code)).append(": ");
+  msg.append(reason.empty() ? std::string_view(rd_kafka_err2str(code)) : reason);
+  (void)site.Write(level, "kafka", msg);
+}
+
+}  // namespace kinerja::ingest::internal
