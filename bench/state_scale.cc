@@ -203,7 +203,7 @@ class Org {
   int64_t size() const { return n_; }
   const std::string& AgencyCode(int a) const { return agency_[static_cast<size_t>(a)]; }
 
-  // NIP (events.md): birth date YYYYMMDD (1960..2001), appointment YYYYMM (1985..2024), sex
+  // NIP (docs/events.md): birth date YYYYMMDD (1960..2001), appointment YYYYMM (1985..2024), sex
   // (1/2), number 001..999. The index fixes (number, appointment, sex) and the birth date modulo
   // 4, so two employees never share a NIP; the rest of the birth date is random.
   void MakeNip(int64_t i, char* out) const {
@@ -256,7 +256,7 @@ class Org {
 };
 
 // ---------------------------------------------------------------------------------------------
-// JSON events (events.md, CloudEvents structured mode).
+// JSON events (docs/events.md, CloudEvents structured mode).
 
 class EventWriter {
  public:

@@ -276,7 +276,7 @@ per_label_line() {
   echo "${out:-none yet}"
 }
 
-# The gauges of the KPI catalogue (../shared/spec/kpis.md) the demo expects to see.
+# The gauges of the KPI catalogue (docs/kpis.md) the demo expects to see.
 KPI_FAMILIES=(kinerja_employees kinerja_employees_without_master_data kinerja_skp_employees
   kinerja_skp_achievement kinerja_skp_targets_met_employees kinerja_realisasi_reporting_employees
   kinerja_realisasi_reports kinerja_realisasi_reports_with_evidence kinerja_feedback_employees

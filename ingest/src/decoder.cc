@@ -47,7 +47,7 @@ bool FitsSimdjsonInteger(bool negative, std::string_view digits) {
   return digits.size() < limit.size() || (digits.size() == limit.size() && digits <= limit);
 }
 
-// simdjson's DOM refuses integer literals beyond 64 bits, but events.md refuses only numbers
+// simdjson's DOM refuses integer literals beyond 64 bits, but docs/events.md refuses only numbers
 // that do not fit a finite double (malformed_json). Copies `in` to *out with every such integer
 // outside strings written as a decimal ("...".0), which simdjson reads as the nearest double and
 // still refuses when it overflows a double. Returns false when there was none to rewrite.
@@ -420,7 +420,7 @@ Attributes FromHeaders(std::span<const MessageHeader> headers) {
   });
 }
 
-// The envelope checks of events.md, the same in both content modes; details name the field
+// The envelope checks of docs/events.md, the same in both content modes; details name the field
 // (structured) or the header (binary) the attribute came from.
 class EnvelopeChecker : public Checker {
  public:
@@ -514,7 +514,7 @@ EnvelopeParts CheckEnvelope(const Attributes& a, EnvelopeChecker& check, Envelop
   return parts;
 }
 
-// Dates in the future (events.md): no date of an event may lie in a month after the month of
+// Dates in the future (docs/events.md): no date of an event may lie in a month after the month of
 // its message's Kafka timestamp, both taken in WIT (UTC+9, Indonesia's easternmost zone); an
 // annual rating not in a later year. SKP and potential years are plans and may lie ahead.
 // Returns the detail of the first such date.

@@ -141,7 +141,7 @@ Result<std::unique_ptr<KafkaSource>> KafkaSource::Create(const KafkaSourceOption
       {"enable.auto.offset.store", "false"},
       {"auto.offset.reset", "earliest"},
       // Prefetch generously: with librdkafka's defaults the pipeline stalls on fetches
-      // (design/platform.md). Bounded in bytes for the whole consumer queue.
+      // (docs/benchmarks.md). Bounded in bytes for the whole consumer queue.
       {"queued.max.messages.kbytes", "262144"},
       {"queued.min.messages", "1000000"},
       {"fetch.wait.max.ms", "100"},

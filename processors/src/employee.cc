@@ -5,7 +5,7 @@
 namespace kinerja::processors {
 namespace {
 
-// The agency the employee counts under, or null if they count nowhere (events.md rules 6-7).
+// The agency the employee counts under, or null if they count nowhere (docs/events.md rules 6-7).
 const std::string* Attribution(const EmployeeState& s) {
   return s.master && s.master->active ? &s.master->agency : nullptr;
 }
@@ -40,7 +40,7 @@ void EmitSkpYear(const EmployeeState& s, int year, int sign, KpiTable* d) {
   const std::string* agency = Attribution(s);
   const YearState* y = FindYear(s, year);
   if (!agency || !y || !y->skp) return;
-  // kpis.md: R_i is the sum over the months of the year of the latest realisasi, summed afresh
+  // docs/kpis.md: R_i is the sum over the months of the year of the latest realisasi, summed afresh
   // in month order (never by adding and subtracting deltas), so "target met" cannot flicker.
   // Each month's indicators are sorted by id, so they are walked alongside the SKP's ids in id
   // order (ids are unique in an SKP): one pass per month, no lookups.
@@ -173,7 +173,7 @@ bool MovesAttribution(const EmployeeState& s, const EmployeeUpserted& u) {
   return !s.known || !s.master || s.master->agency != u.agency || s.master->active != u.active;
 }
 
-// The month of a feedback event (events.md rule 5): the local month of `time` in the
+// The month of a feedback event (docs/events.md rule 5): the local month of `time` in the
 // employee's time zone from master data, else in the offset written in `time`.
 MonthIndex FeedbackMonth(const Envelope& env, const EmployeeState& s) {
   const int offset = s.master ? UtcOffsetMinutes(s.master->tz) : env.time.offset_minutes;

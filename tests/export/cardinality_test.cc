@@ -1,4 +1,4 @@
-// The cardinality budget of kpis.md at full national scale, for every gauge of the catalogue:
+// The cardinality budget of docs/kpis.md at full national scale, for every gauge of the catalogue:
 // 602 agencies with two years of data in which every series that can exist does exist, month
 // series for 24 months (far more than the 13-month window). The number of rendered series must
 // equal the maximum worked out by hand, which proves the window and presence rules, and stay

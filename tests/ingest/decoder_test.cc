@@ -272,7 +272,7 @@ TEST_CASE("feedback.given decodes giver and value - value and note are optional"
   const auto& fb = DataOf<FeedbackGiven>(r);
   CHECK(FormatNip(fb.giver) == kGiver);
   CHECK(fb.value == CoreValue::kKolaboratif);
-  // The envelope time keeps its offset: the month rule of events.md needs it.
+  // The envelope time keeps its offset: the month rule of docs/events.md needs it.
   CHECK(std::get<Event>(r).envelope.time.offset_minutes == 480);
   for (const std::string data : {R"({"giver":"197001012000011001"})",
                                  R"({"giver":"197001012000011001","value":null,"note":null})"}) {
@@ -395,7 +395,7 @@ TEST_CASE("skp.approved data rules") {
 }
 
 TEST_CASE("a huge integer target fits a double so it is accepted as that double") {
-  // events.md: only a number that does not fit a finite double is malformed_json.
+  // docs/events.md: only a number that does not fit a finite double is malformed_json.
   auto r = DecodeWithKey(Replace(kSkp, R"("target":12)", R"("target":100000000000000000000000)"));
   REQUIRE(ReasonOf(r) == "accepted");
   CHECK(DataOf<SkpApproved>(r).indicators[0].target == 1e23);

@@ -1,5 +1,5 @@
 // The public KPI series as a comparable map, shared by the pipeline tests: (metric name, labels
-// sorted by name) -> value, with the comparison rule of kpis.md (every value exact, except the
+// sorted by name) -> value, with the comparison rule of docs/kpis.md (every value exact, except the
 // `*_sum` gauges of fractions, which may differ by at most 1e-6 relative).
 #pragma once
 
@@ -51,7 +51,7 @@ inline SeriesMap RenderedKpis(const pipeline::Pipeline& pipe, int window_months 
   return ToSeriesMap(exporter::RenderKpis(snap.counters, snap.newest_month, view));
 }
 
-// kpis.md, "Rounding": agency sums of fractions may differ by at most 1e-6 relative.
+// docs/kpis.md, "Rounding": agency sums of fractions may differ by at most 1e-6 relative.
 inline bool IsFractionSum(const std::string& name) {
   return name == "kinerja_skp_achievement" || name == "kinerja_training_jp";
 }

@@ -1,5 +1,5 @@
-// Differential test: a deliberately simple reference model, written here from kpis.md and
-// events.md, recomputes every public KPI series from the list of events (no incremental
+// Differential test: a deliberately simple reference model, written here from docs/kpis.md and
+// docs/events.md, recomputes every public KPI series from the list of events (no incremental
 // tricks: state is replayed, then every gauge is aggregated from scratch, then the presence and
 // window rules are applied). The real pipeline, rendered by the exporter, must show exactly the
 // same series on randomised streams over all nine event types, with duplicates, corrections,
@@ -32,7 +32,7 @@ namespace {
 // to 2026) are never in their message's future.
 constexpr int64_t kKafkaMs = 1'798'697'600'000;
 
-// One valid event, in the terms of events.md.
+// One valid event, in the terms of docs/events.md.
 struct RefEvent {
   std::string nip, source, id,
       type;  // type: the middle word of the type name ("skp", "realisasi", ...)
@@ -140,7 +140,7 @@ std::string TalentBox(const std::string& potential, const std::string& hasil) {
 }
 
 // Replays the valid events (in per-employee order) into plain per-employee state, then
-// computes every series of kpis.md from scratch. A (source, id) seen before for the same
+// computes every series of docs/kpis.md from scratch. A (source, id) seen before for the same
 // employee is a duplicate (every Kafka timestamp of these tests is within the dedup window).
 SeriesMap Reference(const std::vector<RefEvent>& events, int window_months = 13) {
   struct Master {
@@ -641,7 +641,7 @@ TEST_CASE("pipeline equals the reference model on random streams of all nine typ
     series_checked += expected.size();
     for (const auto& [key, _] : expected) names_seen.insert(key.first);
   }
-  // The streams exercise every gauge of kpis.md.
+  // The streams exercise every gauge of docs/kpis.md.
   CHECK(names_seen == std::set<std::string>{
                           "kinerja_activity_seconds", "kinerja_admin_heavy_employees",
                           "kinerja_employees", "kinerja_employees_without_master_data",

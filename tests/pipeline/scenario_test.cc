@@ -1,5 +1,5 @@
-// One scenario per KPI rule of kpis.md and events.md, through the in-memory pipeline and the
-// rendered public series. Every expected value is worked out by hand in the comments.
+// One scenario per KPI rule of docs/kpis.md and docs/events.md, through the in-memory pipeline and
+// the rendered public series. Every expected value is worked out by hand in the comments.
 #include <catch2/catch.hpp>
 
 #include <array>
@@ -319,7 +319,7 @@ TEST_CASE("extreme but valid numbers keep each achievement between 0 and 1") {
 TEST_CASE("the achievement sum stays within 1e-6 relative even for tiny achievements") {
   Kinerja k;
   // A budget indicator of 15 trillion rupiah with 1 rupiah realised: achievement
-  // 1 / 1.5e13 = 6.666...e-14, the only employee of A1. kpis.md allows 1e-6 relative.
+  // 1 / 1.5e13 = 6.666...e-14, the only employee of A1. docs/kpis.md allows 1e-6 relative.
   k.Send(kN1, Ev::Upsert("u1", kN1, "A1"));
   k.Send(kN1, Ev::Skp("s1", kN1, 2026, {{"I1", 1.5e13}}));
   k.Send(kN1, Ev::Realisasi("r1", kN1, "2026-01", "I1", 1));
@@ -483,7 +483,7 @@ TEST_CASE("feedback without master data takes its month from the offset written 
 }
 
 TEST_CASE("predikat follows the hasil and perilaku matrix in every cell by period") {
-  // The matrix of kpis.md, cell by cell: hasil, perilaku, predikat.
+  // The matrix of docs/kpis.md, cell by cell: hasil, perilaku, predikat.
   const std::vector<std::array<std::string, 3>> cells = {
       {"di_atas", "di_atas", "sangat_baik"},
       {"di_atas", "sesuai", "baik"},
@@ -534,7 +534,7 @@ TEST_CASE("predikat follows the hasil and perilaku matrix in every cell by perio
 }
 
 TEST_CASE("the talent box follows the potential and hasil matrix and needs both for the year") {
-  // The 9-box of kpis.md: potential, hasil, box.
+  // The 9-box of docs/kpis.md: potential, hasil, box.
   const std::vector<std::array<std::string, 3>> boxes = {
       {"rendah", "di_bawah", "1"},   {"rendah", "sesuai", "2"},   {"rendah", "di_atas", "4"},
       {"menengah", "di_bawah", "3"}, {"menengah", "sesuai", "5"}, {"menengah", "di_atas", "7"},

@@ -381,7 +381,7 @@ TEST_CASE("predikat matrix and talent boxes") {
     Expectation hasil, perilaku;
     Predikat predikat;
   };
-  // kpis.md, written out cell by cell.
+  // docs/kpis.md, written out cell by cell.
   const Cell cells[] = {
       {kAtas, kAtas, Predikat::kSangatBaik},      {kAtas, kSesuai, Predikat::kBaik},
       {kAtas, kBawah, Predikat::kKurang},         {kSesuai, kAtas, Predikat::kBaik},

@@ -1,5 +1,5 @@
 // The simulator: valid events only, deterministic, and the shapes of real e-Kinerja traffic
-// (domain.md, events.md). Thresholds are reasoned from the domain, with room for chance: a
+// (domain.md, docs/events.md). Thresholds are reasoned from the domain, with room for chance: a
 // check fails when a behaviour is missing, not when a share moves by a few points (they hold
 // for the first 60 seeds, not just the one used here).
 #include <catch2/catch.hpp>

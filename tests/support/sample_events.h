@@ -1,4 +1,4 @@
-// One valid event of each type, written by hand from events.md (independent of docs/events.md
+// One valid event of each type, written by hand from docs/events.md (independent of docs/events.md
 // and of the code under test). Tests derive invalid variants by replacing parts of them.
 #pragma once
 

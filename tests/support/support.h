@@ -69,7 +69,7 @@ struct HttpResponse {
 // The same, with any status (e.g. a 400 and its JSON error); nullopt on connection failure.
 std::optional<HttpResponse> HttpGetResponse(int port, const std::string& path);
 
-// Builders of valid contract-v1 events (JSON text), one per type of events.md. `id` must be
+// Builders of valid contract-v1 events (JSON text), one per type of docs/events.md. `id` must be
 // unique per source; the last argument is the publishing agency (`source` is
 // "/agencies/<source>"). Numbers are written so that they read back as the same double.
 // Out-of-range arguments (minutes 0, a negative value, an unknown enumeration) give the
@@ -95,7 +95,8 @@ struct Ev {
   static std::string Evidence(const std::string& id, const std::string& nip,
                               const std::string& period, const std::string& indicator,
                               const std::string& evidence, const std::string& source = "A1");
-  // `time` is the RFC 3339 envelope time, with its offset: it decides the month (events.md rule 5).
+  // `time` is the RFC 3339 envelope time, with its offset: it decides the month (docs/events.md
+  // rule 5).
   static std::string Feedback(const std::string& id, const std::string& nip,
                               const std::string& time,
                               const std::string& giver = "197001012000011001",

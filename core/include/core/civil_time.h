@@ -9,7 +9,7 @@
 
 namespace kinerja {
 
-// Years allowed anywhere in the contract (events.md).
+// Years allowed anywhere in the contract (docs/events.md).
 inline constexpr int kMinYear = 2000;
 inline constexpr int kMaxYear = 2100;
 

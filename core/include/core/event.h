@@ -1,5 +1,5 @@
-// The typed form of an accepted event (events.md, contract v1). The decoder in ingest/ produces
-// it; processors consume it. Nothing here does I/O.
+// The typed form of an accepted event (docs/events.md, contract v1). The decoder in ingest/
+// produces it; processors consume it. Nothing here does I/O.
 #pragma once
 
 #include <array>
@@ -16,7 +16,7 @@ namespace kinerja {
 
 // A NIP (or PPPK NI) is 18 ASCII digits; it fits a uint64 exactly (10^18 < 2^64).
 using Nip = uint64_t;
-// Parses and checks the NIP rules of events.md; the reason for a failure goes to *why.
+// Parses and checks the NIP rules of docs/events.md; the reason for a failure goes to *why.
 std::optional<Nip> ParseNip(std::string_view s, std::string* why = nullptr);
 std::string FormatNip(Nip nip);
 
@@ -71,7 +71,7 @@ std::string_view ExpectationName(Expectation e);
 std::optional<Potential> ParsePotential(std::string_view s);
 std::string_view PotentialName(Potential p);
 
-// Agency codes: [A-Za-z0-9_-]{1,32} (events.md, `source`).
+// Agency codes: [A-Za-z0-9_-]{1,32} (docs/events.md, `source`).
 bool IsAgencyCode(std::string_view s);
 
 struct Envelope {
@@ -125,7 +125,7 @@ struct EvidenceSubmitted {
 struct FeedbackGiven {
   Nip giver = 0;
   std::optional<CoreValue> value;
-  // `note` is validated and then dropped: never stored or exported (events.md).
+  // `note` is validated and then dropped: never stored or exported (docs/events.md).
   friend bool operator==(const FeedbackGiven&, const FeedbackGiven&) = default;
 };
 

@@ -1,4 +1,4 @@
-// Turns KPI counters into the public gauges of kpis.md: names, labels, presence rules and the
+// Turns KPI counters into the public gauges of docs/kpis.md: names, labels, presence rules and the
 // month window. /metrics and `kinerja kpis` both render through here, so they always agree.
 #pragma once
 
@@ -14,7 +14,7 @@ namespace kinerja::exporter {
 
 struct ViewOptions {
   // Month-labelled series are exported for this many months ending with the newest month seen
-  // in the data (kpis.md; configurable).
+  // in the data (docs/kpis.md; configurable).
   int window_months = 13;
 };
 

@@ -1,4 +1,4 @@
-// Decoding and validation of one Kafka message against the event contract v1 (events.md).
+// Decoding and validation of one Kafka message against the event contract v1 (docs/events.md).
 // Pure CPU work, no I/O. Not thread-safe: use one Decoder per thread (it reuses its buffers).
 #pragma once
 

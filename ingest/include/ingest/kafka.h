@@ -89,7 +89,7 @@ class KafkaProducer {
   std::unique_ptr<Impl> impl_;
 };
 
-// Dead letters to a Kafka topic, with the headers of events.md.
+// Dead letters to a Kafka topic, with the headers of docs/events.md.
 class KafkaDeadLetterSink : public DeadLetterSink {
  public:
   KafkaDeadLetterSink(KafkaProducer* producer, std::string dlq_topic, std::string source_topic);

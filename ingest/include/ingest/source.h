@@ -47,7 +47,7 @@ class EventSource {
 class DeadLetterSink {
  public:
   virtual ~DeadLetterSink() = default;
-  // Queues the message unchanged, with the reason headers of events.md.
+  // Queues the message unchanged, with the reason headers of docs/events.md.
   virtual Status Send(const Message& message, std::string_view reason, std::string_view detail) = 0;
   // Waits until everything sent so far is durably stored; an error means some may be lost, so
   // the caller must not commit the offsets of those messages.

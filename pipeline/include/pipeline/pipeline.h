@@ -1,4 +1,4 @@
-// The consume -> decode -> apply -> commit loop (architecture.md). Single-threaded: rebalance
+// The consume -> decode -> apply -> commit loop (docs/architecture.md). Single-threaded: rebalance
 // callbacks run inside EventSource::Poll, between batches, when nothing is pending.
 //
 // Exactly-once effect: a batch's employee states, counter values and next offsets go to the
@@ -24,7 +24,7 @@ namespace kinerja::pipeline {
 struct PipelineOptions {
   size_t max_batch_messages = 50000;
   std::chrono::milliseconds poll_timeout{100};
-  int64_t dedup_window_ms = 7LL * 24 * 3600 * 1000;  // events.md rule 2
+  int64_t dedup_window_ms = 7LL * 24 * 3600 * 1000;  // docs/events.md rule 2
   std::chrono::milliseconds dlq_flush_timeout{30000};
   // Replay mode: stop once every partition has reached the end offset it had at start.
   bool stop_at_end = false;

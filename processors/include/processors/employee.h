@@ -68,7 +68,7 @@ struct YearState {
   friend bool operator==(const YearState&, const YearState&) = default;
 };
 
-// The dedup memory of one employee (events.md rule 2): each applied (source, id) with the
+// The dedup memory of one employee (docs/events.md rule 2): each applied (source, id) with the
 // Kafka timestamp of the applied copy. Kept exactly (full strings, no hashes). In memory a hash
 // map; in the store, "chunks": the ids one batch remembered for this employee, written once
 // beside the employee's state and deleted when all of them have expired. A batch therefore
@@ -116,7 +116,7 @@ struct YearsNeeded {
 };
 YearsNeeded YearsNeededBy(const Event& event, const EmployeeState& state);
 
-// Dedup (events.md rule 2): true if (source, id) was applied to this employee within
+// Dedup (docs/events.md rule 2): true if (source, id) was applied to this employee within
 // `window_ms` of Kafka message time. Otherwise remembers it (in `pending`) and returns false.
 // Entries older than the window, relative to the newest timestamp seen, no longer count, and
 // are forgotten in bulk sweeps (amortised O(1) per event); chunks left with no live id go to
@@ -125,7 +125,7 @@ bool CheckDuplicateAndRemember(DedupMemory& memory, const Envelope& envelope, in
                                int64_t window_ms);
 
 struct ApplyEffect {
-  // The data month that decides the export window (kpis.md): realisasi and evidence period,
+  // The data month that decides the export window (docs/kpis.md): realisasi and evidence period,
   // periodic rating period, feedback month, activity month. kNoMonth for other events.
   MonthIndex month = kNoMonth;
   std::optional<int> year_written;  // the year entity the event changed, if any

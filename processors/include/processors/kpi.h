@@ -1,5 +1,5 @@
-// Agency KPI aggregates as a table of integer counters (kpis.md). Every exported gauge is derived
-// from this table; integers make add/subtract exact, so a gauge that should be 0 is 0.
+// Agency KPI aggregates as a table of integer counters (docs/kpis.md). Every exported gauge is
+// derived from this table; integers make add/subtract exact, so a gauge that should be 0 is 0.
 #pragma once
 
 #include <array>
@@ -54,12 +54,12 @@ std::vector<AchievementLimb> AchievementLimbs(double achievement);
 // The sum a set of limb totals represents (limbs[k] = total of limb k).
 double AchievementFromLimbs(const std::array<int64_t, kAchievementLimbs>& limbs);
 
-// Predikat from (hasil, perilaku) (kpis.md matrix).
+// Predikat from (hasil, perilaku) (docs/kpis.md matrix).
 enum class Predikat : uint8_t { kSangatBaik, kBaik, kButuhPerbaikan, kKurang, kSangatKurang };
 inline constexpr size_t kPredikatCount = 5;
 Predikat PredikatOf(Expectation hasil, Expectation perilaku);
 std::string_view PredikatLabel(Predikat p);  // "sangat_baik", ...
-// Talent box 1..9 from potential and the annual rating's hasil (kpis.md 9-box).
+// Talent box 1..9 from potential and the annual rating's hasil (docs/kpis.md 9-box).
 int TalentBox(Potential potential, Expectation hasil);
 
 // JP bands decided on whole minutes: 450 min = 10 JP, 900 min = 20 JP.

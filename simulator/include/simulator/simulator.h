@@ -30,12 +30,12 @@ struct SimulationSummary {
 };
 
 // All nine event types of contract v1, every event valid, with the realistic shape of a year
-// (domain.md; README.md lists the rates): skewed agency sizes, all four time zones, master data
-// first (a few weeks late for some), transfers and inactive periods; SKPs approved in January
-// and a few revisions; monthly realisasi early the next month with evidence, corrections, late
-// reports and ids not in the SKP; supervisors' feedback with gaps and some at month boundaries;
-// monthly and annual ratings and a yearly potential (every predikat, most talent boxes);
-// training reaching 20 JP late in the year; daily activity on working days, more
+// (docs/architecture.md, "Domain facts"; README.md lists the rates): skewed agency sizes, all four
+// time zones, master data first (a few weeks late for some), transfers and inactive periods; SKPs
+// approved in January and a few revisions; monthly realisasi early the next month with evidence,
+// corrections, late reports and ids not in the SKP; supervisors' feedback with gaps and some at
+// month boundaries; monthly and annual ratings and a yearly potential (every predikat, most talent
+// boxes); training reaching 20 JP late in the year; daily activity on working days, more
 // administrative for pelaksana; and publisher retries. Each employee's events come in time
 // order; employees interleave by day. Events are never dated after `year`.
 SimulationSummary Simulate(const SimulatorOptions& options, const EventSink& sink);

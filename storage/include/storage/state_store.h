@@ -1,6 +1,6 @@
 // The durable state: per-partition entities (employee state), KPI counters, the partition's
 // next offset and metadata. Everything a batch changes is written by one atomic Commit, so
-// state and offsets never disagree (events.md rule 1). Keys are scoped by partition, so a
+// state and offsets never disagree (docs/events.md rule 1). Keys are scoped by partition, so a
 // partition's state can be loaded, dropped or moved on its own.
 //
 // Values are opaque bytes to the store; processors/ owns their encoding.
