@@ -7,6 +7,8 @@
 #include <cstring>
 #include <vector>
 
+#include "duplicate_keys.h"
+
 namespace kinerja::ingest {
 namespace {
 
@@ -627,6 +629,12 @@ DecodeResult Decoder::Impl::Decode(std::optional<std::string_view> key,
     if (auto err = Parse(*value, &root)) {
       return reject(RejectReason::kMalformedJson,
                     std::string("not valid JSON: ") + simdjson::error_message(err));
+    }
+    if (auto dup = internal::FindDuplicateKey(root)) {
+      // In binary mode the value is `data`: name keys as structured mode would.
+      return reject(
+          RejectReason::kMalformedJson,
+          "duplicate key: " + std::string(mode == BindingMode::kBinary ? "data." : "") + *dup);
     }
   }
 

@@ -2,12 +2,21 @@
 
 #include <atomic>
 #include <cstdio>
+#include <cstdlib>
 #include <ctime>
 
 namespace kinerja::log {
 namespace {
 
-std::atomic<Level> g_level{Level::kInfo};
+// KINERJA_LOG_LEVEL, when set to a level's name, else info (`kinerja run --log-level` and the
+// tests set it; an invalid value is refused by the command line, not here).
+Level InitialLevel() {
+  const char* env = std::getenv("KINERJA_LOG_LEVEL");
+  if (env == nullptr) return Level::kInfo;
+  return ParseLevel(env).value_or(Level::kInfo);
+}
+
+std::atomic<Level> g_level{InitialLevel()};
 std::mutex g_sink_mu;
 Sink& SinkRef() {
   static Sink sink;

@@ -21,7 +21,8 @@ enum class Level { kDebug = 0, kInfo = 1, kWarn = 2, kError = 3, kOff = 4 };
 std::optional<Level> ParseLevel(std::string_view name);
 std::string_view LevelName(Level level);
 
-void SetLevel(Level level);  // default kInfo
+// The initial level is KINERJA_LOG_LEVEL's when that names a level, else kInfo.
+void SetLevel(Level level);
 bool Enabled(Level level);
 
 // Where finished lines go (without the newline); an empty function restores stderr. For tests

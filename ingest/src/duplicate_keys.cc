@@ -1,0 +1,68 @@
+#include "duplicate_keys.h"
+
+#include <algorithm>
+#include <string_view>
+#include <vector>
+
+namespace kinerja::ingest::internal {
+namespace {
+
+using simdjson::dom::element;
+using simdjson::dom::element_type;
+
+void AppendKey(std::string* path, std::string_view key) {
+  if (!path->empty()) path->push_back('.');
+  constexpr size_t kMaxShown = 64;
+  path->append(key.substr(0, kMaxShown));
+  if (key.size() > kMaxShown) path->append("...");
+}
+
+// Objects are small (an event's envelope has about ten keys): a sorted copy of the keys finds a
+// repeat in O(n log n) without allocating per key.
+std::optional<std::string_view> RepeatedKey(simdjson::dom::object obj,
+                                            std::vector<std::string_view>* scratch) {
+  scratch->clear();
+  for (auto field : obj) scratch->push_back(field.key);
+  if (scratch->size() < 2) return std::nullopt;
+  std::sort(scratch->begin(), scratch->end());
+  auto it = std::adjacent_find(scratch->begin(), scratch->end());
+  if (it == scratch->end()) return std::nullopt;
+  return *it;
+}
+
+bool Walk(element e, std::string* path, std::vector<std::string_view>* scratch) {
+  if (e.type() == element_type::OBJECT) {
+    const simdjson::dom::object obj = e.get_object().value_unsafe();
+    if (auto key = RepeatedKey(obj, scratch)) {
+      AppendKey(path, *key);
+      return true;
+    }
+    for (auto field : obj) {
+      const size_t mark = path->size();
+      AppendKey(path, field.key);
+      if (Walk(field.value, path, scratch)) return true;
+      path->resize(mark);
+    }
+  } else if (e.type() == element_type::ARRAY) {
+    size_t i = 0;
+    const simdjson::dom::array items = e.get_array().value_unsafe();  // a local: range-for
+    for (element item : items) {
+      const size_t mark = path->size();
+      path->append("[" + std::to_string(i++) + "]");
+      if (Walk(item, path, scratch)) return true;
+      path->resize(mark);
+    }
+  }
+  return false;
+}
+
+}  // namespace
+
+std::optional<std::string> FindDuplicateKey(element root) {
+  std::string path;
+  std::vector<std::string_view> scratch;
+  if (Walk(root, &path, &scratch)) return path;
+  return std::nullopt;
+}
+
+}  // namespace kinerja::ingest::internal
