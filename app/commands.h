@@ -7,6 +7,8 @@
 #include <string>
 #include <vector>
 
+#include "core/status.h"
+#include "ingest/kafka.h"
 #include "simulator/simulator.h"
 
 namespace kinerja::app {
@@ -15,7 +17,8 @@ struct KafkaFlags {
   std::string brokers = "127.0.0.1:9092";
   std::string topic = "kinerja.events.v1";
   std::string dlq_topic = "kinerja.events.dlq.v1";
-  std::vector<std::string> properties;  // librdkafka "name=value"
+  std::string config_file;              // librdkafka properties file (kafka_config.h)
+  std::vector<std::string> properties;  // librdkafka "name=value", over the file's
 };
 
 struct RunFlags {
@@ -69,7 +72,8 @@ struct TopicsFlags {
 };
 int CreateTopics(const TopicsFlags& flags);
 
-// Parses "name=value" librdkafka properties; returns false (with a message) on a bad entry.
-bool ParseProperties(const std::vector<std::string>& in, std::map<std::string, std::string>* out);
+// The librdkafka properties of `flags`: its --kafka-config file, the environment, its
+// --kafka-property flags (kafka_config.h).
+Result<ingest::KafkaProperties> KafkaClientProperties(const KafkaFlags& flags);
 
 }  // namespace kinerja::app

@@ -44,8 +44,12 @@ void AddKafkaFlags(CLI::App* cmd, kinerja::app::KafkaFlags* k, bool dlq) {
         ->check(kTopicName)
         ->capture_default_str();
   }
+  cmd->add_option("--kafka-config", k->config_file,
+                  "librdkafka properties file (NAME=VALUE lines, # comments) for security settings "
+                  "and secrets; must not be readable by group or others")
+      ->envname("KINERJA_KAFKA_CONFIG");
   cmd->add_option("--kafka-property", k->properties,
-                  "Extra librdkafka property NAME=VALUE (repeatable)");
+                  "Extra librdkafka property NAME=VALUE (repeatable; overrides --kafka-config)");
 }
 
 }  // namespace

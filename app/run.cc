@@ -1,11 +1,13 @@
 // `kinerja run`: the long-running consumer. Only this file wires Kafka, RocksDB and HTTP.
+#include <chrono>
 #include <csignal>
-#include <iostream>
+#include <cstdlib>
 #include <sstream>
 
 #include "commands.h"
 #include "export/metrics.h"
 #include "ingest/kafka.h"
+#include "kafka_config.h"
 #include "log/log.h"
 #include "pipeline/pipeline.h"
 #include "storage/state_store.h"
@@ -21,30 +23,52 @@ int Fail(const Status& st) {
   return st.code() == Status::Code::kInvalidArgument ? 2 : 1;
 }
 
+// The dead-letter topic must take Kinerja's writes before anything is consumed, or the first
+// rejected event would stop the pipeline. Checked without writing (ingest::CheckTopicWritable);
+// refused credentials fail here too. When no broker answers, the run goes on: the consumer
+// waits for the brokers, and a dead letter that cannot be stored still stops the pipeline
+// before the offset that skips it is committed (docs/architecture.md, "Secured clusters").
+Status CheckDeadLetterTopic(const KafkaFlags& k, const ingest::KafkaProperties& extra,
+                            ingest::KafkaErrorListener* errors) {
+  const Status st = ingest::CheckTopicWritable({k.brokers, "kinerja-dlq-check", extra, errors},
+                                               k.dlq_topic, std::chrono::seconds(15));
+  switch (st.code()) {
+    case Status::Code::kOk:
+      log::Write(log::Level::kInfo, "run", "dead-letter topic " + k.dlq_topic + " takes writes");
+      return st;
+    case Status::Code::kUnavailable:
+      log::Write(log::Level::kWarn, "run",
+                 "could not check dead-letter topic " + k.dlq_topic + " now (" + st.message() +
+                     "); starting anyway");
+      return Status::OK();
+    case Status::Code::kNotFound:
+      return Status::NotFound("dead-letter topic " + k.dlq_topic +
+                              " does not exist (kinerja create-topics makes it)");
+    case Status::Code::kPermissionDenied:
+      return Status::PermissionDenied("checking dead-letter topic " + k.dlq_topic + ": " +
+                                      st.message());
+    default:
+      return st;  // a bad property
+  }
+}
+
 }  // namespace
 
-bool ParseProperties(const std::vector<std::string>& in, std::map<std::string, std::string>* out) {
-  for (const auto& p : in) {
-    const auto eq = p.find('=');
-    if (eq == std::string::npos || eq == 0) {
-      std::cerr << "kinerja: --kafka-property: expected NAME=VALUE, got '" << p << "'\n";
-      return false;
-    }
-    (*out)[p.substr(0, eq)] = p.substr(eq + 1);
-  }
-  return true;
+Result<ingest::KafkaProperties> KafkaClientProperties(const KafkaFlags& flags) {
+  return ResolveKafkaProperties(flags.config_file, flags.properties,
+                                [](const char* name) { return std::getenv(name); });
 }
 
 int Run(const RunFlags& f) {
   log::SetLevel(*log::ParseLevel(f.log_level));  // checked when the flags were parsed
-  ingest::KafkaProperties extra;
-  if (!ParseProperties(f.kafka.properties, &extra)) return 2;
+  auto extra_or = KafkaClientProperties(f.kafka);
+  if (!extra_or.ok()) return Fail(extra_or.status());
+  const ingest::KafkaProperties& extra = *extra_or;
 
-  prometheus::Registry* registry_raw = nullptr;
   auto registry = std::make_shared<prometheus::Registry>();
-  registry_raw = registry.get();
-  exporter::MetricsProbe probe(*registry_raw);
-  exporter::RegisterBuildInfo(*registry_raw);
+  exporter::MetricsProbe probe(*registry);
+  exporter::RegisterBuildInfo(*registry);
+  if (Status st = CheckDeadLetterTopic(f.kafka, extra, &probe); !st.ok()) return Fail(st);
 
   auto producer = ingest::KafkaProducer::Create({f.kafka.brokers, "kinerja-dlq", extra, &probe});
   if (!producer.ok()) return Fail(producer.status());

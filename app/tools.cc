@@ -25,9 +25,8 @@ int Fail(std::string_view cmd, const Status& st) {
   return st.code() == Status::Code::kInvalidArgument ? 2 : 1;
 }
 
-Result<std::unique_ptr<ingest::KafkaProducer>> MakeProducer(const KafkaFlags& k) {
-  ingest::KafkaProperties extra;
-  if (!ParseProperties(k.properties, &extra)) return Status::InvalidArgument("--kafka-property");
+Result<std::unique_ptr<ingest::KafkaProducer>> MakeProducer(const KafkaFlags& k,
+                                                            const ingest::KafkaProperties& extra) {
   return ingest::KafkaProducer::Create({k.brokers, "kinerja-tools", extra});
 }
 
@@ -204,33 +203,42 @@ int Validate(const ValidateFlags& f) {
   return v.invalid == 0 ? 0 : 1;
 }
 
-int Simulate(const SimulateFlags& f) {
-  if (!f.output.empty()) {
-    std::ofstream file;
-    std::ostream* out = &std::cout;
-    if (f.output != "-") {
-      file.open(f.output, std::ios::binary);
-      if (!file) {
-        std::cerr << "kinerja simulate: --output: cannot open " << f.output << "\n";
-        return 2;
-      }
-      out = &file;
+namespace {
+
+// simulate --output: NDJSON to a file or standard output.
+int SimulateToFile(const SimulateFlags& f) {
+  std::ofstream file;
+  std::ostream* out = &std::cout;
+  if (f.output != "-") {
+    file.open(f.output, std::ios::binary);
+    if (!file) {
+      std::cerr << "kinerja simulate: --output: cannot open " << f.output << "\n";
+      return 2;
     }
-    auto summary = simulator::Simulate(f.sim, [&](std::string_view, std::string_view json) {
-      out->write(json.data(), static_cast<std::streamsize>(json.size()));
-      out->put('\n');
-      return static_cast<bool>(*out);
-    });
-    out->flush();
-    if (!*out) {
-      std::cerr << "kinerja simulate: writing " << f.output << " failed\n";
-      return 1;
-    }
-    std::cerr << "kinerja simulate: wrote " << summary.events << " events (" << summary.duplicates
-              << " deliberate duplicates)\n";
-    return 0;
+    out = &file;
   }
-  auto producer = MakeProducer(f.kafka);
+  auto summary = simulator::Simulate(f.sim, [&](std::string_view, std::string_view json) {
+    out->write(json.data(), static_cast<std::streamsize>(json.size()));
+    out->put('\n');
+    return static_cast<bool>(*out);
+  });
+  out->flush();
+  if (!*out) {
+    std::cerr << "kinerja simulate: writing " << f.output << " failed\n";
+    return 1;
+  }
+  std::cerr << "kinerja simulate: wrote " << summary.events << " events (" << summary.duplicates
+            << " deliberate duplicates)\n";
+  return 0;
+}
+
+}  // namespace
+
+int Simulate(const SimulateFlags& f) {
+  if (!f.output.empty()) return SimulateToFile(f);
+  auto extra = KafkaClientProperties(f.kafka);
+  if (!extra.ok()) return Fail("simulate", extra.status());
+  auto producer = MakeProducer(f.kafka, *extra);
   if (!producer.ok()) return Fail("simulate", producer.status());
   Pacer pacer(f.rate);
   uint64_t sent = 0;
@@ -249,6 +257,8 @@ int Simulate(const SimulateFlags& f) {
 }
 
 int Publish(const PublishFlags& f) {
+  auto extra = KafkaClientProperties(f.kafka);
+  if (!extra.ok()) return Fail("publish", extra.status());
   const ingest::ContentMode mode = *ingest::ParseContentMode(f.content_mode);
   NdjsonInputs inputs;
   std::string bad;
@@ -270,7 +280,7 @@ int Publish(const PublishFlags& f) {
       return 1;
     }
   }
-  auto producer = MakeProducer(f.kafka);
+  auto producer = MakeProducer(f.kafka, *extra);
   if (!producer.ok()) return Fail("publish", producer.status());
   ingest::MessageBuilder builder(mode);
   uint64_t sent = 0, unkeyed = 0;
@@ -337,7 +347,9 @@ int Kpis(const KpisFlags& f) {
 }
 
 int CreateTopics(const TopicsFlags& f) {
-  Status st = ingest::CreateTopics(f.kafka.brokers,
+  auto extra = KafkaClientProperties(f.kafka);
+  if (!extra.ok()) return Fail("create-topics", extra.status());
+  Status st = ingest::CreateTopics(f.kafka.brokers, *extra,
                                    {{f.kafka.topic, f.partitions, 1}, {f.kafka.dlq_topic, 1, 1}});
   if (!st.ok()) return Fail("create-topics", st);
   std::cerr << "kinerja create-topics: " << f.kafka.topic << " (" << f.partitions

@@ -8,7 +8,7 @@ PACKAGES=(
   librdkafka-dev librocksdb-dev prometheus-cpp-dev catch2 libsimdjson-dev
   prometheus kcat cmake ninja-build pkg-config g++ libcli11-dev
   nlohmann-json3-dev clang-format maven openjdk-17-jdk-headless curl
-  ca-certificates uuid-runtime procps iproute2 python3-jsonschema
+  ca-certificates openssl uuid-runtime procps iproute2 python3-jsonschema
   jsonnet prometheus-alertmanager libyaml-cpp-dev gnuplot-nox python3-venv
 )
 

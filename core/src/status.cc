@@ -22,6 +22,9 @@ std::string Status::ToString() const {
     case Code::kUnavailable:
       name = "unavailable";
       break;
+    case Code::kPermissionDenied:
+      name = "permission denied";
+      break;
     case Code::kInternal:
       name = "internal error";
       break;

@@ -6,6 +6,18 @@
 namespace kinerja::ingest {
 namespace {
 
+// The admin client's errors: logged (create-topics has no metrics), refused credentials kept.
+struct AdminErrors {
+  log::RateLimited error_log{10, std::chrono::seconds(60)};
+  internal::RefusalLatch refusal;
+};
+
+void AdminErrorCb(rd_kafka_t*, int err, const char* reason, void* opaque) {
+  auto* errors = static_cast<AdminErrors*>(opaque);
+  errors->refusal.OnClientError(nullptr, errors->error_log, "admin",
+                                static_cast<rd_kafka_resp_err_t>(err), reason);
+}
+
 // The answer of one CreateTopics request: the first topic that failed for a reason other than
 // existing already.
 Status TopicResults(rd_kafka_event_t* ev) {
@@ -19,15 +31,18 @@ Status TopicResults(rd_kafka_event_t* ev) {
     rd_kafka_resp_err_t err = rd_kafka_topic_result_error(res[i]);
     if (err && err != RD_KAFKA_RESP_ERR_TOPIC_ALREADY_EXISTS) {
       const char* msg = rd_kafka_topic_result_error_string(res[i]);
-      return Status::Unavailable(std::string("topic ") + rd_kafka_topic_result_name(res[i]) + ": " +
-                                 (msg ? msg : rd_kafka_err2str(err)));
+      const std::string reason = std::string("topic ") + rd_kafka_topic_result_name(res[i]) + ": " +
+                                 (msg ? msg : rd_kafka_err2str(err));
+      if (internal::IsAuthorizationError(err)) return internal::Refused("admin", err, reason);
+      return Status::Unavailable(reason);
     }
   }
   return Status::OK();
 }
 
-// Sends one CreateTopics request for `topics` and waits for its answer.
-Status Request(rd_kafka_t* rk, std::vector<rd_kafka_NewTopic_t*>& topics,
+// Sends one CreateTopics request for `topics` and waits for its answer, or for the credentials
+// to be refused.
+Status Request(rd_kafka_t* rk, AdminErrors& errors, std::vector<rd_kafka_NewTopic_t*>& topics,
                std::chrono::milliseconds timeout, const std::string& brokers) {
   char errstr[512];
   std::unique_ptr<rd_kafka_AdminOptions_t, void (*)(rd_kafka_AdminOptions_t*)> opts(
@@ -39,23 +54,31 @@ Status Request(rd_kafka_t* rk, std::vector<rd_kafka_NewTopic_t*>& topics,
   std::unique_ptr<rd_kafka_queue_t, void (*)(rd_kafka_queue_t*)> queue(rd_kafka_queue_new(rk),
                                                                        rd_kafka_queue_destroy);
   rd_kafka_CreateTopics(rk, topics.data(), topics.size(), opts.get(), queue.get());
-  std::unique_ptr<rd_kafka_event_t, void (*)(rd_kafka_event_t*)> ev(
-      rd_kafka_queue_poll(queue.get(), static_cast<int>(timeout.count()) + 1000),
-      rd_kafka_event_destroy);
-  if (!ev) return Status::Unavailable("creating topics: no answer from " + brokers);
-  return TopicResults(ev.get());
+  const auto deadline = std::chrono::steady_clock::now() + timeout + std::chrono::seconds(1);
+  while (std::chrono::steady_clock::now() < deadline) {
+    std::unique_ptr<rd_kafka_event_t, void (*)(rd_kafka_event_t*)> ev(
+        rd_kafka_queue_poll(queue.get(), 100), rd_kafka_event_destroy);
+    if (ev) return TopicResults(ev.get());
+    (void)rd_kafka_poll(rk, 0);  // serves the error callback; returns a count
+    KINERJA_RETURN_IF_ERROR(errors.refusal.status());
+  }
+  return Status::Unavailable("creating topics: no answer from " + brokers);
 }
 
 }  // namespace
 
-Status CreateTopics(const std::string& brokers, const std::vector<TopicSpec>& topics,
-                    std::chrono::milliseconds timeout) {
+Status CreateTopics(const std::string& brokers, const KafkaProperties& extra,
+                    const std::vector<TopicSpec>& topics, std::chrono::milliseconds timeout) {
   if (topics.empty()) return Status::OK();
   rd_kafka_conf_t* conf = rd_kafka_conf_new();
-  if (Status st = internal::SetAll(conf, {{"bootstrap.servers", brokers}}); !st.ok()) {
+  if (Status st = internal::SetAll(conf, internal::Merge({{"bootstrap.servers", brokers}}, extra));
+      !st.ok()) {
     rd_kafka_conf_destroy(conf);
     return st;
   }
+  AdminErrors errors;
+  rd_kafka_conf_set_opaque(conf, &errors);
+  rd_kafka_conf_set_error_cb(conf, AdminErrorCb);
   internal::InstallLogger(conf);
   char errstr[512];
   rd_kafka_t* rk = rd_kafka_new(RD_KAFKA_PRODUCER, conf, errstr, sizeof errstr);
@@ -74,7 +97,7 @@ Status CreateTopics(const std::string& brokers, const std::vector<TopicSpec>& to
     }
     new_topics.push_back(nt);
   }
-  if (result.ok()) result = Request(rk, new_topics, timeout, brokers);
+  if (result.ok()) result = Request(rk, errors, new_topics, timeout, brokers);
   for (auto* nt : new_topics) rd_kafka_NewTopic_destroy(nt);
   rd_kafka_destroy(rk);
   return result;

@@ -26,6 +26,41 @@ void LogCb(const rd_kafka_t* rk, int level, const char* facility, const char* li
 
 void InstallLogger(rd_kafka_conf_t* conf) { rd_kafka_conf_set_log_cb(conf, LogCb); }
 
+bool IsAuthenticationError(rd_kafka_resp_err_t code) {
+  return code == RD_KAFKA_RESP_ERR__AUTHENTICATION ||
+         code == RD_KAFKA_RESP_ERR_SASL_AUTHENTICATION_FAILED;
+}
+
+bool IsAuthorizationError(rd_kafka_resp_err_t code) {
+  return code == RD_KAFKA_RESP_ERR_TOPIC_AUTHORIZATION_FAILED ||
+         code == RD_KAFKA_RESP_ERR_GROUP_AUTHORIZATION_FAILED ||
+         code == RD_KAFKA_RESP_ERR_CLUSTER_AUTHORIZATION_FAILED;
+}
+
+Status Refused(std::string_view client, rd_kafka_resp_err_t code, std::string_view reason) {
+  std::string msg(IsAuthenticationError(code) ? "Kafka authentication failed ("
+                                              : "Kafka authorization failed (");
+  msg.append(client).append(": ").append(rd_kafka_err2name(code)).append("): ");
+  msg.append(reason.empty() ? std::string_view(rd_kafka_err2str(code)) : reason);
+  return Status::PermissionDenied(std::move(msg));
+}
+
+void RefusalLatch::OnClientError(KafkaErrorListener* errors, log::RateLimited& site,
+                                 std::string_view client, rd_kafka_resp_err_t code,
+                                 const char* reason) {
+  const bool refused = IsAuthenticationError(code);
+  ReportError(errors, site, client, code, reason ? reason : "",
+              refused ? log::Level::kError : log::Level::kWarn);
+  if (!refused) return;
+  std::lock_guard lock(mu_);
+  if (refused_.ok()) refused_ = Refused(client, code, reason ? reason : "");
+}
+
+Status RefusalLatch::status() const {
+  std::lock_guard lock(mu_);
+  return refused_;
+}
+
 void ReportError(KafkaErrorListener* errors, log::RateLimited& site, std::string_view client,
                  rd_kafka_resp_err_t code, std::string_view reason, log::Level level) {
   if (errors) errors->KafkaError(client, rd_kafka_err2name(code));

@@ -3,6 +3,7 @@
 
 #include <librdkafka/rdkafka.h>
 
+#include <mutex>
 #include <string>
 #include <string_view>
 
@@ -31,6 +32,30 @@ inline KafkaProperties Merge(KafkaProperties base, const KafkaProperties& extra)
 // Routes librdkafka's own log lines (connection failures, retries) into kinerja::log with
 // their level and a rate limit, instead of librdkafka's raw stderr printer.
 void InstallLogger(rd_kafka_conf_t* conf);
+
+// Refusals that retrying with the same configuration cannot cure: the credentials were refused
+// (authentication), or the principal lacks an ACL (authorization). Kinerja stops on them, as the
+// Java clients do, instead of retrying for ever (docs/architecture.md, "Secured clusters").
+bool IsAuthenticationError(rd_kafka_resp_err_t code);
+bool IsAuthorizationError(rd_kafka_resp_err_t code);
+// The PermissionDenied status of such a refusal: "Kafka authentication failed (CLIENT: CODE):
+// REASON" (or authorization).
+Status Refused(std::string_view client, rd_kafka_resp_err_t code, std::string_view reason);
+
+// Refused credentials, kept by a client's error callback (librdkafka's threads) for the calls
+// that must then fail at once. Thread-safe.
+class RefusalLatch {
+ public:
+  // Counts and logs a client error (ReportError; at error level when it is a refusal), and keeps
+  // the first authentication refusal.
+  void OnClientError(KafkaErrorListener* errors, log::RateLimited& site, std::string_view client,
+                     rd_kafka_resp_err_t code, const char* reason);
+  Status status() const;  // OK until credentials were refused
+
+ private:
+  mutable std::mutex mu_;
+  Status refused_;  // guarded by mu_
+};
 
 // A client error: counted (when a listener is set) and logged at `level` through `site`. The
 // message holds librdkafka's error name and text: broker addresses and codes, no event content.

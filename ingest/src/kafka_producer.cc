@@ -1,3 +1,4 @@
+#include <algorithm>
 #include <atomic>
 #include <mutex>
 
@@ -5,6 +6,9 @@
 #include "kafka_common.h"
 
 namespace kinerja::ingest {
+namespace {
+constexpr std::chrono::milliseconds kFlushSlice{100};
+}  // namespace
 
 struct KafkaProducer::Impl {
   rd_kafka_t* rk = nullptr;
@@ -13,7 +17,9 @@ struct KafkaProducer::Impl {
   std::atomic<uint64_t> failed{0};
   std::atomic<uint64_t> failed_since_flush{0};
   std::mutex mu;
-  std::string last_error;
+  std::string last_error;                                            // guarded by mu
+  rd_kafka_resp_err_t last_error_code = RD_KAFKA_RESP_ERR_NO_ERROR;  // guarded by mu
+  internal::RefusalLatch refusal;  // credentials refused: nothing can be sent any more
   uint64_t sent = 0;
   log::RateLimited error_log{10, std::chrono::seconds(60)};
 };
@@ -29,17 +35,19 @@ void DeliveryCb(rd_kafka_t*, const rd_kafka_message_t* m, void* opaque) {
     impl->failed_since_flush++;
     std::lock_guard lock(impl->mu);
     impl->last_error = rd_kafka_err2str(m->err);
+    impl->last_error_code = m->err;
   } else {
     impl->delivered++;
   }
 }
 
-// Errors of the client itself (brokers down, authentication); librdkafka retries them. With an
-// error callback librdkafka no longer logs these itself.
+// Errors of the client itself (brokers down, authentication); librdkafka retries them, but
+// refused credentials stop the producer: Send and Flush return the refusal from then on. With
+// an error callback librdkafka no longer logs these itself.
 void ErrorCb(rd_kafka_t*, int err, const char* reason, void* opaque) {
   auto* impl = static_cast<KafkaProducer::Impl*>(opaque);
-  internal::ReportError(impl->errors, impl->error_log, "producer",
-                        static_cast<rd_kafka_resp_err_t>(err), reason ? reason : "");
+  impl->refusal.OnClientError(impl->errors, impl->error_log, "producer",
+                              static_cast<rd_kafka_resp_err_t>(err), reason);
 }
 
 }  // namespace
@@ -48,6 +56,11 @@ KafkaProducer::KafkaProducer(std::unique_ptr<Impl> impl) : impl_(std::move(impl)
 
 KafkaProducer::~KafkaProducer() {
   if (!impl_->rk) return;
+  // Refused credentials deliver nothing, however long we wait: drop what is queued (each
+  // message fails with a purge error) instead.
+  if (!impl_->refusal.status().ok()) {
+    (void)rd_kafka_purge(impl_->rk, RD_KAFKA_PURGE_F_QUEUE | RD_KAFKA_PURGE_F_INFLIGHT);
+  }
   if (rd_kafka_flush(impl_->rk, 10000) != RD_KAFKA_RESP_ERR_NO_ERROR) {
     log::Write(log::Level::kError, "kafka",
                "producer: " + std::to_string(rd_kafka_outq_len(impl_->rk)) +
@@ -96,6 +109,7 @@ Status KafkaProducer::Send(std::string_view topic, std::optional<std::string_vie
                            std::optional<std::string_view> value,
                            const std::vector<Header>& headers, int64_t timestamp_ms,
                            int32_t partition) {
+  KINERJA_RETURN_IF_ERROR(impl_->refusal.status());
   const std::string topic_name(topic);
   // The RD_KAFKA_V_* macros do not parenthesise their arguments: compute them first.
   void* key_ptr = key ? const_cast<char*>(key->data()) : nullptr;
@@ -136,13 +150,26 @@ Status KafkaProducer::Send(std::string_view topic, std::optional<std::string_vie
 }
 
 Status KafkaProducer::Flush(std::chrono::milliseconds timeout) {
-  rd_kafka_resp_err_t err = rd_kafka_flush(impl_->rk, static_cast<int>(timeout.count()));
-  if (err) return Status::Unavailable(std::string("flush: ") + rd_kafka_err2str(err));
+  // In slices, so that refused credentials end the wait at once rather than at the timeout.
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  for (;;) {
+    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+        deadline - std::chrono::steady_clock::now());
+    const auto slice = std::clamp(left, std::chrono::milliseconds(0), kFlushSlice);
+    const rd_kafka_resp_err_t err = rd_kafka_flush(impl_->rk, static_cast<int>(slice.count()));
+    KINERJA_RETURN_IF_ERROR(impl_->refusal.status());
+    if (!err) break;
+    if (left <= slice) return Status::Unavailable(std::string("flush: ") + rd_kafka_err2str(err));
+  }
   const uint64_t failed = impl_->failed_since_flush.exchange(0);
   if (failed > 0) {
     std::lock_guard lock(impl_->mu);
-    return Status::Unavailable(std::to_string(failed) +
-                               " message(s) not delivered: " + impl_->last_error);
+    const std::string reason =
+        std::to_string(failed) + " message(s) not delivered: " + impl_->last_error;
+    if (internal::IsAuthorizationError(impl_->last_error_code)) {
+      return internal::Refused("producer", impl_->last_error_code, reason);
+    }
+    return Status::Unavailable(reason);
   }
   return Status::OK();
 }
@@ -176,7 +203,128 @@ Status KafkaDeadLetterSink::Send(const Message& message, std::string_view reason
 }
 
 Status KafkaDeadLetterSink::Flush(std::chrono::milliseconds timeout) {
-  return producer_->Flush(timeout);
+  const Status st = producer_->Flush(timeout);
+  if (st.ok()) return st;
+  // Flush fails with PermissionDenied or Unavailable; the topic is what an operator must know.
+  const std::string msg = "dead letters to topic " + dlq_topic_ + ": " + st.message();
+  return st.code() == Status::Code::kPermissionDenied ? Status::PermissionDenied(msg)
+                                                      : Status::Unavailable(msg);
+}
+
+}  // namespace kinerja::ingest
+
+namespace kinerja::ingest {
+namespace {
+
+// What the write check's client saw: its one message's delivery report, refused credentials, or
+// no broker to talk to.
+struct WriteCheck {
+  KafkaErrorListener* errors = nullptr;
+  log::RateLimited error_log{10, std::chrono::seconds(60)};
+  internal::RefusalLatch refusal;
+  std::mutex mu;
+  std::optional<rd_kafka_resp_err_t> delivery;  // guarded by mu
+  bool brokers_down = false;                    // guarded by mu
+};
+
+void CheckDeliveryCb(rd_kafka_t*, const rd_kafka_message_t* m, void* opaque) {
+  auto* check = static_cast<WriteCheck*>(opaque);
+  std::lock_guard lock(check->mu);
+  check->delivery = m->err;
+}
+
+void CheckErrorCb(rd_kafka_t*, int err, const char* reason, void* opaque) {
+  auto* check = static_cast<WriteCheck*>(opaque);
+  const auto code = static_cast<rd_kafka_resp_err_t>(err);
+  check->refusal.OnClientError(check->errors, check->error_log, "producer", code, reason);
+  std::lock_guard lock(check->mu);
+  check->brokers_down |= code == RD_KAFKA_RESP_ERR__ALL_BROKERS_DOWN;
+}
+
+// The broker's answer to the check's message: refused with acks=2 means the write was
+// authorized (nothing was stored).
+Status WriteVerdict(rd_kafka_resp_err_t err, const std::string& topic, WriteCheck& check) {
+  switch (err) {
+    case RD_KAFKA_RESP_ERR_INVALID_REQUIRED_ACKS:
+    case RD_KAFKA_RESP_ERR_NO_ERROR:  // a broker that took acks=2 stored an empty message
+      return Status::OK();
+    case RD_KAFKA_RESP_ERR_UNKNOWN_TOPIC_OR_PART:
+    case RD_KAFKA_RESP_ERR__UNKNOWN_TOPIC:
+      return Status::NotFound("topic " + topic + " does not exist");
+    default:
+      break;
+  }
+  const std::string reason = "may not write to topic " + topic + ": " + rd_kafka_err2str(err);
+  if (internal::IsAuthorizationError(err)) {
+    internal::ReportError(check.errors, check.error_log, "producer", err, reason,
+                          log::Level::kError);
+    return internal::Refused("producer", err, reason);
+  }
+  return Status::Unavailable("checking writes to topic " + topic + ": " + rd_kafka_err2str(err));
+}
+
+// Serves the check's client until it has an answer or `timeout` passes.
+Status AwaitWriteVerdict(rd_kafka_t* rk, WriteCheck& check, const std::string& topic,
+                         std::chrono::milliseconds timeout) {
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  for (;;) {
+    (void)rd_kafka_poll(rk, static_cast<int>(kFlushSlice.count()));  // a count of events
+    KINERJA_RETURN_IF_ERROR(check.refusal.status());
+    std::lock_guard lock(check.mu);
+    if (check.delivery) return WriteVerdict(*check.delivery, topic, check);
+    if (check.brokers_down) return Status::Unavailable("no broker reachable");
+    if (std::chrono::steady_clock::now() >= deadline) {
+      return Status::Unavailable("no answer within " + std::to_string(timeout.count()) + " ms");
+    }
+  }
+}
+
+}  // namespace
+
+Status CheckTopicWritable(const KafkaProducerOptions& options, const std::string& topic,
+                          std::chrono::milliseconds timeout) {
+  if (options.brokers.empty()) return Status::InvalidArgument("brokers: must not be empty");
+  WriteCheck check;
+  check.errors = options.errors;
+  // Applied after the caller's properties: the check only works this way.
+  const KafkaProperties check_settings = {
+      {"enable.idempotence", "false"},
+      {"acks", "2"},
+      {"retries", "0"},
+      {"message.timeout.ms", std::to_string(timeout.count())},
+      // A topic just created may take a moment to show in metadata; one that stays absent for
+      // this long does not exist.
+      {"topic.metadata.propagation.max.ms", "5000"},
+  };
+  rd_kafka_conf_t* conf = rd_kafka_conf_new();
+  const KafkaProperties props = internal::Merge(
+      internal::Merge({{"bootstrap.servers", options.brokers}, {"client.id", options.client_id}},
+                      options.extra),
+      check_settings);
+  if (Status st = internal::SetAll(conf, props); !st.ok()) {
+    rd_kafka_conf_destroy(conf);
+    return st;
+  }
+  rd_kafka_conf_set_opaque(conf, &check);
+  rd_kafka_conf_set_dr_msg_cb(conf, CheckDeliveryCb);
+  rd_kafka_conf_set_error_cb(conf, CheckErrorCb);
+  internal::InstallLogger(conf);
+  char errstr[512];
+  rd_kafka_t* rk = rd_kafka_new(RD_KAFKA_PRODUCER, conf, errstr, sizeof errstr);
+  if (!rk) {
+    rd_kafka_conf_destroy(conf);
+    return Status::InvalidArgument(std::string("Kafka producer: ") + errstr);
+  }
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wold-style-cast"
+  rd_kafka_resp_err_t err = rd_kafka_producev(rk, RD_KAFKA_V_TOPIC(topic.c_str()), RD_KAFKA_V_END);
+#pragma GCC diagnostic pop
+  Status result = err ? Status::Unavailable(std::string("produce: ") + rd_kafka_err2str(err))
+                      : AwaitWriteVerdict(rk, check, topic, timeout);
+  (void)rd_kafka_purge(rk, RD_KAFKA_PURGE_F_QUEUE | RD_KAFKA_PURGE_F_INFLIGHT);
+  (void)rd_kafka_flush(rk, 1000);  // serves the purge's delivery report
+  rd_kafka_destroy(rk);
+  return result;
 }
 
 }  // namespace kinerja::ingest

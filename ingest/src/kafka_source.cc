@@ -10,6 +10,7 @@ struct KafkaSource::Impl {
   rd_kafka_t* rk = nullptr;
   rd_kafka_queue_t* queue = nullptr;
   std::string topic;
+  std::string group;
   PartitionListener* listener = nullptr;
   KafkaErrorListener* errors = nullptr;
   Status fatal;
@@ -38,6 +39,19 @@ struct KafkaSource::Impl {
 
   void Latch(Status st) {
     if (fatal.ok()) fatal = std::move(st);
+  }
+
+  // A client error: counted and logged. librdkafka retries transient ones (a broker down) by
+  // itself; a refusal (credentials, or an ACL on the topic or group) stops the source.
+  void OnError(rd_kafka_resp_err_t code, const std::string& reason) {
+    const bool refused =
+        internal::IsAuthenticationError(code) || internal::IsAuthorizationError(code);
+    internal::ReportError(errors, error_log, "consumer", code, reason,
+                          refused ? log::Level::kError : log::Level::kWarn);
+    if (refused) {
+      Latch(internal::Refused("consumer", code,
+                              reason + " (topic " + topic + ", group " + group + ")"));
+    }
   }
 
   void ReleaseHeld() {
@@ -106,8 +120,7 @@ void ErrorCb(rd_kafka_t* rk, int err, const char* reason, void* opaque) {
     impl->Latch(Status::Unavailable(std::string("Kafka fatal error: ") + buf));
     return;
   }
-  // Transient (e.g. a broker is down): librdkafka retries by itself.
-  internal::ReportError(impl->errors, impl->error_log, "consumer", code, reason ? reason : "");
+  impl->OnError(code, reason ? reason : "");
 }
 
 // Kafka's committed offsets are informational (lag tools read them); a failed commit is counted
@@ -148,6 +161,7 @@ Result<std::unique_ptr<KafkaSource>> KafkaSource::Create(const KafkaSourceOption
   };
   const KafkaProperties props = internal::Merge(defaults, options.extra);
   if (props.at("group.id").empty()) return Status::InvalidArgument("group.id: must not be empty");
+  impl->group = props.at("group.id");  // the properties may override the option
   rd_kafka_conf_t* conf = rd_kafka_conf_new();
   if (Status st = internal::SetAll(conf, props); !st.ok()) {
     rd_kafka_conf_destroy(conf);
@@ -199,8 +213,7 @@ Status KafkaSource::Poll(std::vector<Message>* out, size_t max, std::chrono::mil
     impl_->held.push_back(m);
     if (m->err) {
       if (m->err != RD_KAFKA_RESP_ERR__PARTITION_EOF) {
-        internal::ReportError(impl_->errors, impl_->error_log, "consumer", m->err,
-                              std::string("consume: ") + rd_kafka_message_errstr(m));
+        impl_->OnError(m->err, std::string("consume: ") + rd_kafka_message_errstr(m));
       }
       continue;
     }

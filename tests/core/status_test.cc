@@ -51,3 +51,16 @@ TEST_CASE("KINERJA_RETURN_IF_ERROR returns the first error and only then") {
   CHECK(st.code() == Status::Code::kIOError);
   CHECK(reached == 1);
 }
+
+TEST_CASE("every error code reads as its name and message") {
+  CHECK(Status::OK().ToString() == "OK");
+  CHECK(Status::InvalidArgument("m").ToString() == "invalid argument: m");
+  CHECK(Status::NotFound("m").ToString() == "not found: m");
+  CHECK(Status::IOError("m").ToString() == "I/O error: m");
+  CHECK(Status::Corruption("m").ToString() == "corruption: m");
+  CHECK(Status::Unavailable("m").ToString() == "unavailable: m");
+  const Status denied = Status::PermissionDenied("sasl refused");
+  CHECK(denied.code() == Status::Code::kPermissionDenied);
+  CHECK(denied.ToString() == "permission denied: sasl refused");
+  CHECK(Status::Internal("m").ToString() == "internal error: m");
+}

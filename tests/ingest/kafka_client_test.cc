@@ -14,44 +14,13 @@
 
 #include "ingest/kafka.h"
 #include "log/log.h"
+#include "recorders.h"
 
 using namespace kinerja;
+using namespace kinerja::testing;
 using namespace std::chrono_literals;
 
 namespace {
-
-struct Errors : ingest::KafkaErrorListener {
-  std::mutex mu;
-  std::vector<std::pair<std::string, std::string>> seen;  // client, code
-  void KafkaError(std::string_view client, std::string_view code) override {
-    std::lock_guard lock(mu);
-    seen.emplace_back(client, code);
-  }
-  size_t count() {
-    std::lock_guard lock(mu);
-    return seen.size();
-  }
-};
-
-struct LogCapture {
-  std::mutex mu;
-  std::vector<std::string> lines;
-  LogCapture() {
-    log::SetSink([this](std::string_view line) {
-      std::lock_guard lock(mu);
-      lines.emplace_back(line);
-    });
-  }
-  ~LogCapture() { log::SetSink(nullptr); }
-  std::vector<std::string> With(std::string_view needle) {
-    std::lock_guard lock(mu);
-    std::vector<std::string> out;
-    for (const auto& l : lines) {
-      if (l.find(needle) != std::string::npos) out.push_back(l);
-    }
-    return out;
-  }
-};
 
 // A TCP port on 127.0.0.1 that refuses connections: bound, then closed.
 std::string ClosedPort() {
@@ -103,7 +72,7 @@ TEST_CASE("a bad Kafka property is refused naming the property") {
 
 TEST_CASE("an unreachable broker is counted and logged at warn through the rate limit") {
   LogCapture logs;
-  Errors errors;
+  RecordingErrorListener errors;
   ingest::KafkaSourceOptions options;
   options.brokers = ClosedPort();
   options.topic = "kinerja.test.unreachable";
@@ -148,7 +117,7 @@ TEST_CASE("an unreachable broker is counted and logged at warn through the rate 
 
 TEST_CASE("a failed delivery is counted and logged without the message's key or value") {
   LogCapture logs;
-  Errors errors;
+  RecordingErrorListener errors;
   auto producer = ingest::KafkaProducer::Create(
       {ClosedPort(), "kinerja-test", {{"message.timeout.ms", "200"}}, &errors});
   REQUIRE(producer.ok());

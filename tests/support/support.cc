@@ -31,6 +31,12 @@ TempDir::~TempDir() {
   std::filesystem::remove_all(path_, ec);
 }
 
+ScopedEnv::ScopedEnv(const char* name, const std::string& value) : name_(name) {
+  ::setenv(name, value.c_str(), 1);
+}
+
+ScopedEnv::~ScopedEnv() { ::unsetenv(name_); }
+
 Process::Process(std::vector<std::string> argv, const std::string& log_path) {
   pid_ = fork();
   if (pid_ < 0) throw std::runtime_error("fork failed");
@@ -260,11 +266,18 @@ std::string Ev::Training(const std::string& id, const std::string& nip, const st
                       R"(","minutes":)" + std::to_string(minutes) + R"(,"mode":"nonklasikal"})");
 }
 
-std::vector<ReadMessage> ReadTopic(const std::string& brokers, const std::string& topic) {
+std::vector<ReadMessage> ReadTopic(const std::string& brokers, const std::string& topic,
+                                   const std::map<std::string, std::string>& properties) {
   std::vector<ReadMessage> out;
   char errstr[512];
   rd_kafka_conf_t* conf = rd_kafka_conf_new();
   rd_kafka_conf_set(conf, "bootstrap.servers", brokers.c_str(), errstr, sizeof errstr);
+  for (const auto& [name, value] : properties) {
+    if (rd_kafka_conf_set(conf, name.c_str(), value.c_str(), errstr, sizeof errstr)) {
+      rd_kafka_conf_destroy(conf);
+      throw std::runtime_error(errstr);
+    }
+  }
   rd_kafka_conf_set(conf, "group.id", UniqueTopic("reader").c_str(), errstr, sizeof errstr);
   rd_kafka_conf_set(conf, "enable.auto.commit", "false", errstr, sizeof errstr);
   rd_kafka_t* rk = rd_kafka_new(RD_KAFKA_CONSUMER, conf, errstr, sizeof errstr);

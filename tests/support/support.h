@@ -27,6 +27,18 @@ class TempDir {
   std::filesystem::path path_;
 };
 
+// An environment variable set for the life of the object; the child processes started meanwhile
+// (RunCommand, Process) inherit it.
+class ScopedEnv {
+ public:
+  ScopedEnv(const char* name, const std::string& value);
+  ~ScopedEnv();
+  ScopedEnv(const ScopedEnv&) = delete;
+
+ private:
+  const char* name_;
+};
+
 // A child process started by the test and ended by the test, by PID.
 class Process {
  public:
@@ -127,7 +139,9 @@ struct ReadMessage {
   std::optional<std::string> key, value;
   std::map<std::string, std::string> headers;
 };
-// Reads every message of `topic` up to its end offsets at call time.
-std::vector<ReadMessage> ReadTopic(const std::string& brokers, const std::string& topic);
+// Reads every message of `topic` up to its end offsets at call time; `properties` are extra
+// librdkafka properties (a secured broker's).
+std::vector<ReadMessage> ReadTopic(const std::string& brokers, const std::string& topic,
+                                   const std::map<std::string, std::string>& properties = {});
 
 }  // namespace kinerja::testing

@@ -18,6 +18,7 @@ class [[nodiscard]] Status {
     kIOError,
     kCorruption,
     kUnavailable,
+    kPermissionDenied,  // credentials refused, or the principal may not do this
     kInternal
   };
 
@@ -30,6 +31,9 @@ class [[nodiscard]] Status {
   static Status IOError(std::string msg) { return {Code::kIOError, std::move(msg)}; }
   static Status Corruption(std::string msg) { return {Code::kCorruption, std::move(msg)}; }
   static Status Unavailable(std::string msg) { return {Code::kUnavailable, std::move(msg)}; }
+  static Status PermissionDenied(std::string msg) {
+    return {Code::kPermissionDenied, std::move(msg)};
+  }
   static Status Internal(std::string msg) { return {Code::kInternal, std::move(msg)}; }
 
   bool ok() const { return code_ == Code::kOk; }

@@ -66,7 +66,9 @@ struct KafkaProducerOptions {
   KafkaErrorListener* errors = nullptr;  // optional; must outlive the producer
 };
 
-// An idempotent producer (enable.idempotence=true, acks=all).
+// An idempotent producer (enable.idempotence=true, acks=all). Refused credentials (SASL
+// authentication failing) stop it: from then on Send and Flush return PermissionDenied at once,
+// and queued messages are dropped when it is destroyed.
 class KafkaProducer {
  public:
   static Result<std::unique_ptr<KafkaProducer>> Create(const KafkaProducerOptions& options);
@@ -77,7 +79,8 @@ class KafkaProducer {
               std::optional<std::string_view> value, const std::vector<Header>& headers = {},
               int64_t timestamp_ms = 0, int32_t partition = -1);
   // Waits for every queued message's delivery report. Fails if any delivery failed since the
-  // last Flush, or the timeout passed.
+  // last Flush (PermissionDenied when the last failure was an authorization refusal, such as
+  // no WRITE right on the topic), or the timeout passed.
   Status Flush(std::chrono::milliseconds timeout);
   uint64_t delivered() const;
   uint64_t failed() const;
@@ -102,13 +105,25 @@ class KafkaDeadLetterSink : public DeadLetterSink {
   std::string source_topic_;
 };
 
+// Whether the principal of `options` may write to `topic`, found out without storing anything:
+// one message is sent with acks=2, which brokers refuse (INVALID_REQUIRED_ACKS) only after
+// they have checked the principal's WRITE right on the topic (TOPIC_AUTHORIZATION_FAILED
+// otherwise). Returns OK (writable), PermissionDenied (credentials refused, or no right to
+// write), NotFound (no such topic), InvalidArgument (a bad property), or Unavailable when it
+// cannot tell within `timeout` (no broker reachable, no answer).
+Status CheckTopicWritable(const KafkaProducerOptions& options, const std::string& topic,
+                          std::chrono::milliseconds timeout);
+
 struct TopicSpec {
   std::string name;
   int partitions = 64;
   int replication_factor = 1;
 };
-// Creates the topics that do not exist yet; an existing topic is left as it is.
-Status CreateTopics(const std::string& brokers, const std::vector<TopicSpec>& topics,
+// Creates the topics that do not exist yet; an existing topic is left as it is. `extra` are
+// librdkafka properties (security settings and credentials). Refused credentials or a missing
+// right to create a topic give PermissionDenied, without waiting for the timeout.
+Status CreateTopics(const std::string& brokers, const KafkaProperties& extra,
+                    const std::vector<TopicSpec>& topics,
                     std::chrono::milliseconds timeout = std::chrono::seconds(30));
 
 }  // namespace kinerja::ingest
