@@ -7,10 +7,24 @@ if(KINERJA_SANITIZE)
   add_link_options(-fsanitize=address,undefined)
 endif()
 
+# libFuzzer targets (fuzz/README.md): every library gets clang's coverage instrumentation;
+# the fuzz targets link libFuzzer itself (fuzz/CMakeLists.txt).
+option(KINERJA_FUZZ "Build the libFuzzer targets of fuzz/ (clang only)" OFF)
+if(KINERJA_FUZZ)
+  if(NOT CMAKE_CXX_COMPILER_ID MATCHES "Clang")
+    message(FATAL_ERROR "KINERJA_FUZZ needs clang (e.g. -DCMAKE_CXX_COMPILER=clang++-14)")
+  endif()
+  add_compile_options(-fsanitize=fuzzer-no-link)
+endif()
+
 function(kinerja_target_defaults target)
   target_compile_options(${target} PRIVATE -Wall -Wextra -Wpedantic -Wshadow -Wnon-virtual-dtor
                                            -Wold-style-cast -Wcast-align -Wunused -Woverloaded-virtual
  -Wimplicit-fallthrough)
+  if(CMAKE_CXX_COMPILER_ID MATCHES "Clang")
+    # librdkafka's rd_kafka_producev() macros are GNU statement expressions.
+    target_compile_options(${target} PRIVATE -Wno-gnu-statement-expression)
+  endif()
   if(KINERJA_WERROR)
     target_compile_options(${target} PRIVATE -Werror)
   endif()
