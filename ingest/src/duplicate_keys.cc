@@ -10,11 +10,27 @@ namespace {
 using simdjson::dom::element;
 using simdjson::dom::element_type;
 
+// A member name is data the publisher chose: it is echoed only when it reads as a plain name
+// (ASCII letters, digits and _-$@:, at most 64 bytes, no run of 5 digits that could be part of
+// a NIP); otherwise the path says so without repeating it.
+bool Showable(std::string_view key) {
+  if (key.empty() || key.size() > 64) return false;
+  int digits = 0;
+  for (char c : key) {
+    const bool digit = c >= '0' && c <= '9';
+    digits = digit ? digits + 1 : 0;
+    if (digits >= 5) return false;
+    const bool letter = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+    if (!digit && !letter && std::string_view("_-$@:").find(c) == std::string_view::npos) {
+      return false;
+    }
+  }
+  return true;
+}
+
 void AppendKey(std::string* path, std::string_view key) {
   if (!path->empty()) path->push_back('.');
-  constexpr size_t kMaxShown = 64;
-  path->append(key.substr(0, kMaxShown));
-  if (key.size() > kMaxShown) path->append("...");
+  path->append(Showable(key) ? key : std::string_view("(a name not shown)"));
 }
 
 // Objects are small (an event's envelope has about ten keys): a sorted copy of the keys finds a

@@ -12,7 +12,8 @@ namespace kinerja::ingest::internal {
 
 // The path of the first key that appears twice in one object, anywhere in `root`, as
 // `data.indicators[0].id` (keys after JSON unescaping); nullopt if every object's keys are
-// distinct. Keys longer than 64 bytes are shortened in the path.
+// distinct. A key that does not read as a plain name (it could hold personal data, control
+// characters or be long) is shown as "(a name not shown)".
 std::optional<std::string> FindDuplicateKey(simdjson::dom::element root);
 
 }  // namespace kinerja::ingest::internal

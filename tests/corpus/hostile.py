@@ -225,6 +225,14 @@ def duplicate_keys(c):
     c.structured("duplicate/in-extension", "malformed_json",
                  act.replace('"data":', '"ext":{"a":1,"a":2},"data":').encode(),
                  detail="duplicate key: ext.a")
+    # A member name is the publisher's data: one holding a NIP is not echoed (found by
+    # fuzz_decoder; fuzz/regressions/decoder/duplicate-key-named-with-a-nip).
+    c.structured("duplicate/name-holding-a-nip", "malformed_json",
+                 act.replace('"data":', f'"ext":{{"x{OTHER_NIP}":1,"x{OTHER_NIP}":2}},"data":')
+                 .encode(), detail="duplicate key: ext.(a name not shown)")
+    c.structured("duplicate/name-over-the-parent", "malformed_json",
+                 act.replace('"data":', f'"n{OTHER_NIP}":{{"a":1,"a":2}},"data":').encode(),
+                 detail="duplicate key: (a name not shown).a")
     data = compact(BASE["activity"]["data"])
     c.binary("duplicate/data-minutes", "malformed_json", BASE["activity"],
              value=data.replace('"minutes":90', '"minutes":90,"minutes":100').encode(),

@@ -67,6 +67,7 @@ TEST_CASE("rejection details never echo the message's personal data") {
     const auto [reason, detail] = Verdict(decoder, c);
     INFO(c.name << ": " << detail);
     CHECK(detail.find("198609262015051001") == std::string::npos);
+    CHECK(detail.find("197001012000011001") == std::string::npos);
     CHECK(detail.find("Terima") == std::string::npos);
   }
 }
