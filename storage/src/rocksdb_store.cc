@@ -1,4 +1,6 @@
+#include <algorithm>
 #include <filesystem>
+#include <vector>
 
 #include <rocksdb/db.h>
 #include <rocksdb/filter_policy.h>
@@ -21,7 +23,10 @@ Status Wrap(const rocksdb::Status& s, std::string_view what) {
 
 class RocksKv : public OrderedKv {
  public:
-  explicit RocksKv(std::unique_ptr<rocksdb::DB> db) : db_(std::move(db)) {
+  // `path` names the directory in every error (a full disk, a read-only file system, damage
+  // found by a read): the operator learns which directory and why.
+  RocksKv(std::unique_ptr<rocksdb::DB> db, std::string path)
+      : db_(std::move(db)), where_("state directory " + std::move(path)) {
     // The WAL stays on (a process crash loses nothing); no fsync per batch: a machine crash
     // rewinds state and offsets together, so the replay is still exact.
     write_options_.sync = false;
@@ -30,7 +35,7 @@ class RocksKv : public OrderedKv {
   ~RocksKv() override {
     // Closing flushes nothing the WAL does not hold; a failure here loses no committed batch,
     // but it is worth a line.
-    if (Status st = Wrap(db_->Close(), "closing the state directory"); !st.ok()) {
+    if (Status st = Wrap(db_->Close(), where_ + ": closing"); !st.ok()) {
       log::Write(log::Level::kWarn, "state", st.ToString());
     }
   }
@@ -44,7 +49,7 @@ class RocksKv : public OrderedKv {
     for (it->Seek(rocksdb::Slice(from.data(), from.size())); it->Valid(); it->Next()) {
       if (!fn(it->key().ToStringView(), it->value().ToStringView())) break;
     }
-    return Wrap(it->status(), "state scan");
+    return Wrap(it->status(), where_ + ": scan");
   }
 
   Status MultiGet(const std::vector<std::string>& keys,
@@ -57,7 +62,7 @@ class RocksKv : public OrderedKv {
       if (st[i].ok()) {
         (*values)[i] = std::move(found[i]);
       } else if (!st[i].IsNotFound()) {
-        return Wrap(st[i], "state read");
+        return Wrap(st[i], where_ + ": read");
       }
     }
     return Status::OK();
@@ -69,9 +74,9 @@ class RocksKv : public OrderedKv {
     rocksdb::WriteBatch batch(bytes);
     for (const auto& op : ops) {
       rocksdb::Status s = op.value ? batch.Put(op.key, *op.value) : batch.Delete(op.key);
-      if (!s.ok()) return Wrap(s, "state batch");
+      if (!s.ok()) return Wrap(s, where_ + ": batch");
     }
-    return Wrap(db_->Write(write_options_, &batch), "state commit");
+    return Wrap(db_->Write(write_options_, &batch), where_ + ": commit");
   }
 
   uint64_t ApproximateSizeBytes() override {
@@ -84,6 +89,7 @@ class RocksKv : public OrderedKv {
 
  private:
   std::unique_ptr<rocksdb::DB> db_;
+  std::string where_;
   rocksdb::WriteOptions write_options_;
 };
 
@@ -101,6 +107,103 @@ rocksdb::Options EngineOptions(const RocksDbOptions& o) {
   table.filter_policy.reset(rocksdb::NewBloomFilterPolicy(10));
   options.table_factory.reset(rocksdb::NewBlockBasedTableFactory(table));
   return options;
+}
+
+// What a state directory holds, found without creating or changing anything in it.
+enum class DirKind { kMissing, kEmpty, kRocksDb };
+
+Result<DirKind> InspectStateDir(const std::string& path) {
+  namespace fs = std::filesystem;
+  const std::string where = "state directory " + path;
+  std::error_code ec;
+  const fs::file_status status = fs::status(path, ec);
+  if (status.type() == fs::file_type::not_found) return DirKind::kMissing;
+  if (ec) return Status::IOError(where + ": " + ec.message());
+  if (status.type() != fs::file_type::directory) {
+    return Status::InvalidArgument(where + " is not a directory");
+  }
+  bool current = false, manifest = false;
+  std::vector<std::string> others;
+  for (fs::directory_iterator it(path, ec), end; !ec && it != end; it.increment(ec)) {
+    const std::string name = it->path().filename().string();
+    if (name == "CURRENT") {
+      current = true;
+    } else if (name.rfind("MANIFEST-", 0) == 0) {
+      manifest = true;
+    } else if (name != "lost+found") {  // the root of a freshly made file system
+      others.push_back(name);
+    }
+  }
+  if (ec) return Status::IOError(where + ": cannot list it: " + ec.message());
+  if (current) return DirKind::kRocksDb;
+  if (manifest) {
+    return Status::Corruption(where +
+                              " is damaged: it has a RocksDB MANIFEST but no CURRENT file. Kinerja "
+                              "does not repair or reset a state: restore it from a backup, or "
+                              "replay the topic into an empty directory");
+  }
+  if (others.empty()) return DirKind::kEmpty;
+  std::sort(others.begin(), others.end());
+  std::string listed;
+  for (size_t i = 0; i < others.size() && i < 3; ++i) listed += (i ? ", '" : "'") + others[i] + "'";
+  if (others.size() > 3) listed += ", ...";
+  // RocksDB would create a database among these files; a state is never made in a directory
+  // that holds something else.
+  return Status::InvalidArgument(where +
+                                 " is not empty and holds no Kinerja state (no RocksDB "
+                                 "database; it holds " +
+                                 listed +
+                                 "): give the directory of a Kinerja state, an empty directory or "
+                                 "a path that does not exist yet");
+}
+
+// A database that cannot be opened: damage (exit 1), a database of another kind (exit 2), or
+// an I/O failure such as a read-only or full file system, missing permissions, or the
+// directory in use by another process (exit 1).
+Status OpenError(const rocksdb::Status& s, const std::string& path) {
+  const std::string where = "state directory " + path;
+  if (s.IsCorruption() || s.IsPathNotFound() || s.IsNotFound()) {
+    return Status::Corruption(where + " is damaged (" + s.ToString() +
+                              "). Kinerja does not repair or reset a state: restore it from a "
+                              "backup, or replay the topic into an empty directory");
+  }
+  if (s.IsInvalidArgument() || s.IsNotSupported()) {
+    return Status::InvalidArgument(where + " holds a RocksDB database Kinerja cannot use (" +
+                                   s.ToString() + ")");
+  }
+  const std::string text = s.ToString();
+  if (text.find("LOCK") != std::string::npos &&
+      (text.find("Resource temporarily unavailable") != std::string::npos ||
+       text.find("lock hold") != std::string::npos)) {
+    return Status::IOError(where + " is in use by another process (" + text + ")");
+  }
+  return Status::IOError(where + ": cannot open it (" + s.ToString() + ")");
+}
+
+// The state format marker: true when present and this build's, false when the database holds
+// nothing at all (its creation stopped before the marker was written). Anything else is
+// refused rather than misread.
+Result<bool> CheckFormat(rocksdb::DB* db, const std::string& path) {
+  const std::string where = "state directory " + path;
+  std::string format;
+  rocksdb::Status s =
+      db->Get(rocksdb::ReadOptions(),
+              rocksdb::Slice(keys::kFormatKey.data(), keys::kFormatKey.size()), &format);
+  if (s.ok()) {
+    if (format == keys::kFormatVersion) return true;
+    return Status::InvalidArgument(where + " has state format '" + format +
+                                   "', this build reads '" + std::string(keys::kFormatVersion) +
+                                   "': run the build that wrote it, or replay the topic into an "
+                                   "empty directory");
+  }
+  if (!s.IsNotFound()) return Wrap(s, where + ": reading the state format");
+  std::unique_ptr<rocksdb::Iterator> it(db->NewIterator(rocksdb::ReadOptions()));
+  it->SeekToFirst();
+  if (!it->status().ok()) return Wrap(it->status(), where + ": reading");
+  if (!it->Valid()) return false;
+  return Status::InvalidArgument(where +
+                                 " is a RocksDB database but not a Kinerja state (no "
+                                 "state format marker): refusing to use it");
 }
 
 }  // namespace
@@ -127,32 +230,52 @@ Status CompactRocksDbState(const RocksDbOptions& o) {
 
 Result<std::unique_ptr<StateStore>> OpenRocksDbStateStore(const RocksDbOptions& o) {
   if (o.path.empty()) return Status::InvalidArgument("state-dir: must not be empty");
-  const rocksdb::Options options = EngineOptions(o);
+  auto kind = InspectStateDir(o.path);
+  if (!kind.ok()) return kind.status();
+  rocksdb::Options options = EngineOptions(o);
+  std::unique_ptr<rocksdb::DB> db;
+  bool fresh = *kind != DirKind::kRocksDb;
+  if (fresh && o.read_only) {
+    return Status::NotFound("state directory " + o.path + " holds no Kinerja state (it " +
+                            (*kind == DirKind::kMissing ? "does not exist" : "is empty") + ")");
+  }
+  if (!fresh) {
+    // An existing database is opened read-only first, which writes nothing (not even RocksDB's
+    // LOG): a directory refused here is left exactly as it was found.
+    options.create_if_missing = false;
+    rocksdb::DB* raw = nullptr;
+    rocksdb::Status s = rocksdb::DB::OpenForReadOnly(options, o.path, &raw);
+    if (!s.ok()) return OpenError(s, o.path);
+    db.reset(raw);
+    auto marker = CheckFormat(db.get(), o.path);
+    if (!marker.ok()) return marker.status();
+    fresh = !*marker;
+    if (o.read_only) {
+      if (fresh) {
+        return Status::NotFound("state directory " + o.path +
+                                " holds no Kinerja state (an empty RocksDB database)");
+      }
+      return std::unique_ptr<StateStore>(
+          std::make_unique<KvStateStore>(std::make_unique<RocksKv>(std::move(db), o.path)));
+    }
+    if (Status st = Wrap(db->Close(), "state directory " + o.path + ": closing"); !st.ok()) {
+      return st;
+    }
+    db.reset();
+  }
+  options.create_if_missing = *kind != DirKind::kRocksDb;
   rocksdb::DB* raw = nullptr;
-  rocksdb::Status s = o.read_only ? rocksdb::DB::OpenForReadOnly(options, o.path, &raw)
-                                  : rocksdb::DB::Open(options, o.path, &raw);
-  if (!s.ok()) return Wrap(s, "opening state directory " + o.path);
-  std::unique_ptr<rocksdb::DB> db(raw);
-
-  // Refuse a directory written with another layout rather than misreading it.
-  std::string format;
-  s = db->Get(rocksdb::ReadOptions(),
-              rocksdb::Slice(keys::kFormatKey.data(), keys::kFormatKey.size()), &format);
-  if (s.IsNotFound()) {
-    if (o.read_only)
-      return Status::NotFound("state directory " + o.path + " holds no Kinerja state");
+  rocksdb::Status s = rocksdb::DB::Open(options, o.path, &raw);
+  if (!s.ok()) return OpenError(s, o.path);
+  db.reset(raw);
+  if (fresh) {
     s = db->Put(rocksdb::WriteOptions(),
                 rocksdb::Slice(keys::kFormatKey.data(), keys::kFormatKey.size()),
                 rocksdb::Slice(keys::kFormatVersion.data(), keys::kFormatVersion.size()));
-    if (!s.ok()) return Wrap(s, "initialising state directory");
-  } else if (!s.ok()) {
-    return Wrap(s, "reading state format");
-  } else if (format != keys::kFormatVersion) {
-    return Status::Corruption("state directory " + o.path + " has format '" + format +
-                              "', this build reads '" + std::string(keys::kFormatVersion) + "'");
+    if (!s.ok()) return Wrap(s, "state directory " + o.path + ": initialising");
   }
   return std::unique_ptr<StateStore>(
-      std::make_unique<KvStateStore>(std::make_unique<RocksKv>(std::move(db))));
+      std::make_unique<KvStateStore>(std::make_unique<RocksKv>(std::move(db), o.path)));
 }
 
 }  // namespace kinerja::storage
