@@ -63,6 +63,7 @@ struct KpisFlags {
   std::string state_dir;
   std::string format = "json";
   int window_months = 13;
+  bool progress = false;  // json: also each partition's next offset and outcome totals
 };
 int Kpis(const KpisFlags& flags);
 

@@ -180,6 +180,9 @@ int main(int argc, char** argv) {
       ->envname("KINERJA_WINDOW_MONTHS")
       ->check(CLI::Range(1, 120))
       ->capture_default_str();
+  kpis_cmd->add_flag("--progress", kpis.progress,
+                     "With --format json: also each partition's next offset and the messages "
+                     "before it applied, duplicate and dead-lettered (\"partitions\")");
 
   TopicsFlags topics;
   auto* topics_cmd =

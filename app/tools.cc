@@ -4,6 +4,7 @@
 #include <fstream>
 #include <functional>
 #include <iostream>
+#include <nlohmann/json.hpp>
 #include <sstream>
 #include <thread>
 
@@ -315,6 +316,10 @@ int Publish(const PublishFlags& f) {
 }
 
 int Kpis(const KpisFlags& f) {
+  if (f.progress && f.format != "json") {
+    std::cerr << "kinerja kpis: --progress: only with --format json\n";
+    return 2;
+  }
   storage::RocksDbOptions options;
   options.path = f.state_dir;
   options.read_only = true;
@@ -322,7 +327,15 @@ int Kpis(const KpisFlags& f) {
   if (!store.ok()) return Fail("kpis", store.status());
   processors::KpiTable counters;
   MonthIndex newest = processors::kNoMonth;
+  nlohmann::ordered_json progress = nlohmann::ordered_json::array();
   Status st = (*store)->ForEachPartition([&](int32_t p, const storage::PartitionSnapshot& snap) {
+    if (f.progress && snap.next_offset) {
+      progress.push_back({{"partition", p},
+                          {"next_offset", *snap.next_offset},
+                          {"applied", snap.outcomes.applied},
+                          {"duplicate", snap.outcomes.duplicates},
+                          {"dead_lettered", snap.outcomes.dead_lettered}});
+    }
     for (const auto& [key_bytes, value] : snap.counters) {
       auto key = processors::DecodeKpiKey(key_bytes);
       if (!key) return Status::Corruption("partition " + std::to_string(p) + ": bad counter key");
@@ -338,7 +351,11 @@ int Kpis(const KpisFlags& f) {
   exporter::ViewOptions view;
   view.window_months = f.window_months;
   const auto series = exporter::RenderKpis(counters, newest, view);
-  if (f.format == "json") {
+  if (f.format == "json" && f.progress) {
+    auto doc = nlohmann::ordered_json::parse(exporter::KpisToJson(series));
+    doc["partitions"] = std::move(progress);
+    std::cout << doc.dump() << "\n";
+  } else if (f.format == "json") {
     std::cout << exporter::KpisToJson(series) << "\n";
   } else {
     std::cout << exporter::KpisToPrometheusText(series);

@@ -14,6 +14,7 @@ STOP_GRACE=20
 usage() {
   cat <<USAGE
 usage: ${0##*/} start DIR [--secure]
+       ${0##*/} restart DIR
        ${0##*/} stop DIR [--clean]
   start  write DIR/server.properties, format storage, start the broker in the
          background, wait until it answers metadata requests, and print its
@@ -27,6 +28,9 @@ usage: ${0##*/} start DIR [--secure]
                              writes topics kinerja.events.dlq*
            kinerja-readonly  reads and uses the groups like kinerja, writes nothing
          Passwords are random, kept across restarts of the same DIR.
+  restart  start the broker of DIR again after it stopped or was killed: the same
+         data, listeners and ports as its last start (kept in DIR/ports), so that
+         clients holding the old bootstrap address reconnect (crash tests).
   stop   stop the broker whose PID is in DIR/kafka.pid (SIGTERM, ${STOP_GRACE}s, SIGKILL);
          --clean then deletes DIR. Exits 0 if nothing was running.
 Env: KAFKA_START_TIMEOUT (seconds, default 90).
@@ -244,6 +248,8 @@ cluster_id() {
   fi
 }
 
+RESTART=0 # cmd_restart: reuse DIR/ports
+
 cmd_start() {
   local dir="" secure=0 arg
   for arg in "$@"; do
@@ -270,9 +276,18 @@ cmd_start() {
   rm -f -- "$dir/bootstrap" # never leave a stale address behind a failed start
 
   local port cport
-  port=$(free_port)
-  cport=$(free_port)
-  while [[ "$cport" == "$port" ]]; do cport=$(free_port); done
+  if ((RESTART)); then
+    # The ports may still have connections in TIME_WAIT: Kafka binds with SO_REUSEADDR.
+    [[ -f "$dir/ports" ]] || die "$dir/ports not found: restart needs a broker started there before"
+    read -r port cport secure <"$dir/ports"
+    [[ "$port" =~ ^[0-9]+$ && "$cport" =~ ^[0-9]+$ && "$secure" =~ ^[01]$ ]] ||
+      die "$dir/ports is not 'PORT CONTROLLER_PORT SECURE'"
+  else
+    port=$(free_port)
+    cport=$(free_port)
+    while [[ "$cport" == "$port" ]]; do cport=$(free_port); done
+  fi
+  echo "$port $cport $secure" >"$dir/ports"
   local bootstrap=127.0.0.1:$port
   # kcat's view of the broker: admin's properties when secured.
   local kcat_auth=() format_extra=()
@@ -283,6 +298,12 @@ cmd_start() {
     mapfile -t format_extra < <(scram_args "$dir")
   fi
   write_config "$dir" "$port" "$cport" "$secure"
+  if ((RESTART)); then
+    # After a SIGKILL the controller refuses the broker's new registration until the session of
+    # the killed one expires (broker.session.timeout.ms, 9 s by default): shorter here.
+    printf '%s\n' "broker.session.timeout.ms=3000" "broker.heartbeat.interval.ms=750" \
+      >>"$dir/server.properties"
+  fi
 
   local out
   if ! out=$(java -cp "$libs/*" -Dlog4j.configuration="file:$dir/log4j.properties" \
@@ -328,6 +349,12 @@ cmd_start() {
   echo "$bootstrap"
 }
 
+cmd_restart() {
+  (($# == 1)) || bad_usage "restart takes exactly one DIR"
+  [[ "$1" != -* ]] || bad_usage "unknown option: $1"
+  RESTART=1 cmd_start "$1"
+}
+
 cmd_stop() {
   stop_service Kafka kafka.pid server.properties bootstrap "$STOP_GRACE" "$@"
 }
@@ -335,6 +362,7 @@ cmd_stop() {
 case "${1:-}" in
   -h | --help) usage; exit 0 ;;
   start) shift; cmd_start "$@" ;;
+  restart) shift; cmd_restart "$@" ;;
   stop) shift; cmd_stop "$@" ;;
   "") bad_usage ;;
   *) bad_usage "unknown command: $1" ;;

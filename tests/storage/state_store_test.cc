@@ -46,19 +46,23 @@ void CheckContract(StateStore& store) {
   REQUIRE(empty.ok());
   CHECK_FALSE(empty->next_offset);
   CHECK(empty->counters.empty());
+  CHECK(empty->outcomes == OutcomeTotals{});
 
   WriteSet w;
   w.entities.push_back({3, "emp-1", "state-1"});
   w.entities.push_back({4, "emp-1", "other-partition"});
   w.counters.push_back({3, "c1", 5});
   w.counters.push_back({3, "c2", -2});
-  w.progress.push_back({3, 100, "meta-3"});
+  w.progress.push_back({3, 100, "meta-3", {70, 20, 10}});
   REQUIRE(store.Commit(w).ok());
 
   auto p3 = store.LoadPartition(3);
   REQUIRE(p3.ok());
   CHECK(p3->next_offset == 100);
   CHECK(p3->meta == "meta-3");
+  // The outcome totals come back with the offset they were written with.
+  CHECK(p3->outcomes == OutcomeTotals{70, 20, 10});
+  CHECK(p3->outcomes.sum() == 100);
   REQUIRE(p3->counters.size() == 2);
   CHECK(p3->counters[0] == std::pair<std::string, int64_t>{"c1", 5});
   CHECK(p3->counters[1] == std::pair<std::string, int64_t>{"c2", -2});
@@ -100,12 +104,13 @@ void CheckContract(StateStore& store) {
   // A counter written as 0 disappears.
   WriteSet w2;
   w2.counters.push_back({3, "c1", 0});
-  w2.progress.push_back({3, 150, "meta-3b"});
+  w2.progress.push_back({3, 150, "meta-3b", {110, 28, 12}});
   REQUIRE(store.Commit(w2).ok());
   p3 = store.LoadPartition(3);
   REQUIRE(p3->counters.size() == 1);
   CHECK(p3->counters[0].first == "c2");
   CHECK(p3->next_offset == 150);
+  CHECK(p3->outcomes == OutcomeTotals{110, 28, 12});
 
   std::vector<int32_t> seen;
   REQUIRE(store
@@ -115,6 +120,9 @@ void CheckContract(StateStore& store) {
                   CHECK(s.counters.size() == 1);
                   CHECK(s.next_offset == 150);
                   CHECK(s.meta == "meta-3b");
+                  CHECK(s.outcomes == OutcomeTotals{110, 28, 12});
+                } else {
+                  CHECK(s.outcomes == OutcomeTotals{});  // entities only, no progress
                 }
                 return Status::OK();
               })
@@ -167,6 +175,7 @@ TEST_CASE("RocksDB state store contract and it persists across reopen") {
   auto p3 = (*again)->LoadPartition(3);
   REQUIRE(p3.ok());
   CHECK(p3->next_offset == 150);
+  CHECK(p3->outcomes == OutcomeTotals{110, 28, 12});
   (*again).reset();
   RocksDbOptions ro{dir / "db"};
   ro.read_only = true;

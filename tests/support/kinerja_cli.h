@@ -3,6 +3,8 @@
 
 #include <map>
 #include <nlohmann/json.hpp>
+#include <optional>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -42,11 +44,14 @@ inline int ReplayToEnd(const TestTopics& t, const std::string& state_dir, const 
   return RunCommand(args, out);
 }
 
-// `kinerja kpis --format json`, parsed.
-inline nlohmann::json ReadKpis(const std::string& state_dir) {
+// `kinerja kpis --format json`, parsed; with `progress`, also each partition's next offset and
+// outcome totals ("partitions").
+inline nlohmann::json ReadKpis(const std::string& state_dir, bool progress = false) {
   std::string out;
-  const int rc =
-      RunCommand({KinerjaBinary(), "kpis", "--state-dir", state_dir, "--format", "json"}, &out);
+  std::vector<std::string> args = {KinerjaBinary(), "kpis",     "--state-dir",
+                                   state_dir,       "--format", "json"};
+  if (progress) args.push_back("--progress");
+  const int rc = RunCommand(args, &out);
   if (rc != 0) throw std::runtime_error("kpis failed: " + out);
   // stderr may carry RocksDB/librdkafka noise on other lines; the JSON is the line that starts with
   // {.
@@ -62,6 +67,25 @@ inline double KpiValue(const nlohmann::json& kpis, const std::string& name,
     if (k["name"] == name && k["labels"] == nlohmann::json(labels)) return k["value"].get<double>();
   }
   return -1;
+}
+
+// The record `kinerja run` keeps in the file named by KINERJA_TEST_PHASE_FILE (app/phase_file.h):
+// its pipeline's phase, the number of records written, the messages committed by the process.
+struct PhaseRecord {
+  std::string phase;
+  uint64_t changes = 0;
+  uint64_t committed = 0;
+};
+
+// The phase file's record, or nullopt while there is none (not yet written, or read mid-write).
+inline std::optional<PhaseRecord> ReadPhaseFile(const std::string& path) {
+  const std::string record = ReadFile(path);
+  if (record.size() != 64 || record.back() != '\n') return std::nullopt;
+  std::istringstream in(record);
+  PhaseRecord r;
+  std::string rest;
+  if (!(in >> r.phase >> r.changes >> r.committed) || (in >> rest)) return std::nullopt;
+  return r;
 }
 
 // The metrics port `kinerja run` announced in its log, or 0.

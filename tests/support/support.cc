@@ -100,11 +100,12 @@ int RunCommand(const std::vector<std::string>& argv, std::string* out) {
 
 std::string KinerjaBinary() { return KINERJA_BINARY; }
 
-bool WaitFor(const std::function<bool()>& condition, std::chrono::milliseconds timeout) {
+bool WaitFor(const std::function<bool()>& condition, std::chrono::milliseconds timeout,
+             std::chrono::milliseconds interval) {
   const auto deadline = std::chrono::steady_clock::now() + timeout;
   while (std::chrono::steady_clock::now() < deadline) {
     if (condition()) return true;
-    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    std::this_thread::sleep_for(interval);
   }
   return condition();
 }
@@ -122,6 +123,137 @@ std::string UniqueTopic(const std::string& prefix) {
   return prefix + "-" + std::to_string(getpid()) + "-" +
          std::to_string(std::chrono::steady_clock::now().time_since_epoch().count() % 1000000000) +
          "-" + std::to_string(n++);
+}
+
+namespace {
+
+// A client for metadata and admin requests; destroyed with the object.
+struct AdminClient {
+  rd_kafka_t* rk = nullptr;
+  explicit AdminClient(const std::string& brokers) {
+    char errstr[512];
+    rd_kafka_conf_t* conf = rd_kafka_conf_new();
+    if (rd_kafka_conf_set(conf, "bootstrap.servers", brokers.c_str(), errstr, sizeof errstr)) {
+      rd_kafka_conf_destroy(conf);
+      throw std::runtime_error(errstr);
+    }
+    rk = rd_kafka_new(RD_KAFKA_PRODUCER, conf, errstr, sizeof errstr);
+    if (!rk) {
+      rd_kafka_conf_destroy(conf);
+      throw std::runtime_error(errstr);
+    }
+  }
+  ~AdminClient() { rd_kafka_destroy(rk); }
+  AdminClient(const AdminClient&) = delete;
+
+  // Partitions of `topic`, or -1 when the metadata does not list it.
+  int Partitions(const std::string& topic) {
+    const rd_kafka_metadata_t* md = nullptr;
+    if (rd_kafka_metadata(rk, 1, nullptr, &md, 10000) != RD_KAFKA_RESP_ERR_NO_ERROR) {
+      throw std::runtime_error("metadata request failed");
+    }
+    int partitions = -1;
+    for (int i = 0; i < md->topic_cnt; ++i) {
+      if (topic == md->topics[i].topic && md->topics[i].err == RD_KAFKA_RESP_ERR_NO_ERROR) {
+        partitions = md->topics[i].partition_cnt;
+      }
+    }
+    rd_kafka_metadata_destroy(md);
+    return partitions;
+  }
+};
+
+bool ProcessAlive(pid_t pid) {
+  if (kill(pid, 0) != 0) return false;
+  // A zombie (killed, not yet reaped by its parent) is dead.
+  const std::string stat = ReadFile("/proc/" + std::to_string(pid) + "/stat");
+  const auto paren = stat.rfind(')');
+  return paren != std::string::npos && paren + 2 < stat.size() && stat[paren + 2] != 'Z' &&
+         stat[paren + 2] != 'X';
+}
+
+}  // namespace
+
+std::vector<int64_t> EndOffsets(const std::string& brokers, const std::string& topic) {
+  AdminClient client(brokers);
+  const int partitions = client.Partitions(topic);
+  if (partitions < 0) throw std::runtime_error("no topic " + topic);
+  std::vector<int64_t> ends;
+  for (int p = 0; p < partitions; ++p) {
+    int64_t lo = 0, hi = 0;
+    if (rd_kafka_query_watermark_offsets(client.rk, topic.c_str(), p, &lo, &hi, 10000) !=
+        RD_KAFKA_RESP_ERR_NO_ERROR) {
+      throw std::runtime_error("watermark offsets of " + topic + " failed");
+    }
+    ends.push_back(hi);
+  }
+  return ends;
+}
+
+bool TopicExists(const std::string& brokers, const std::string& topic) {
+  return AdminClient(brokers).Partitions(topic) >= 0;
+}
+
+void DeleteTopic(const std::string& brokers, const std::string& topic) {
+  AdminClient client(brokers);
+  rd_kafka_DeleteTopic_t* del = rd_kafka_DeleteTopic_new(topic.c_str());
+  rd_kafka_queue_t* queue = rd_kafka_queue_new(client.rk);
+  rd_kafka_DeleteTopics(client.rk, &del, 1, nullptr, queue);
+  rd_kafka_DeleteTopic_destroy(del);
+  rd_kafka_event_t* ev = rd_kafka_queue_poll(queue, 30000);
+  std::string error = ev ? "" : "no answer";
+  if (ev) {
+    if (rd_kafka_event_error(ev)) {
+      error = rd_kafka_event_error_string(ev);
+    } else {
+      size_t n = 0;
+      const rd_kafka_topic_result_t** results =
+          rd_kafka_DeleteTopics_result_topics(rd_kafka_event_DeleteTopics_result(ev), &n);
+      for (size_t i = 0; i < n; ++i) {
+        if (rd_kafka_topic_result_error(results[i])) {
+          error = rd_kafka_err2str(rd_kafka_topic_result_error(results[i]));
+        }
+      }
+    }
+    rd_kafka_event_destroy(ev);
+  }
+  rd_kafka_queue_destroy(queue);
+  if (!error.empty()) throw std::runtime_error("deleting topic " + topic + ": " + error);
+}
+
+LocalKafka::LocalKafka(std::string dir) : dir_(std::move(dir)) {
+  std::string out;
+  const std::string script = std::string(KINERJA_SOURCE_DIR) + "/ops/kafka.sh";
+  if (RunCommand({"/bin/bash", script, "start", dir_}, &out) != 0) {
+    RunCommand({"/bin/bash", script, "stop", dir_, "--clean"});
+    throw std::runtime_error("ops/kafka.sh start failed: " + out);
+  }
+  brokers_ = ReadFile(dir_ + "/bootstrap");
+  while (!brokers_.empty() && (brokers_.back() == '\n' || brokers_.back() == ' ')) {
+    brokers_.pop_back();
+  }
+}
+
+LocalKafka::~LocalKafka() {
+  RunCommand(
+      {"/bin/bash", std::string(KINERJA_SOURCE_DIR) + "/ops/kafka.sh", "stop", dir_, "--clean"});
+}
+
+void LocalKafka::Kill() {
+  const pid_t pid = std::atoi(ReadFile(dir_ + "/kafka.pid").c_str());
+  if (pid <= 0) throw std::runtime_error("no broker PID in " + dir_ + "/kafka.pid");
+  kill(pid, SIGKILL);
+  if (!WaitFor([&] { return !ProcessAlive(pid); }, std::chrono::seconds(30))) {
+    throw std::runtime_error("broker PID " + std::to_string(pid) + " survived SIGKILL");
+  }
+}
+
+void LocalKafka::Restart() {
+  std::string out;
+  if (RunCommand({"/bin/bash", std::string(KINERJA_SOURCE_DIR) + "/ops/kafka.sh", "restart", dir_},
+                 &out) != 0) {
+    throw std::runtime_error("ops/kafka.sh restart failed: " + out);
+  }
 }
 
 int FreeLoopbackPort() {

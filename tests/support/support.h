@@ -61,13 +61,39 @@ int RunCommand(const std::vector<std::string>& argv, std::string* out = nullptr)
 std::string KinerjaBinary();
 std::string ReadFile(const std::string& path);
 
-// Polls `condition` every 50 ms until it holds or `timeout` passes.
-bool WaitFor(const std::function<bool()>& condition, std::chrono::milliseconds timeout);
+// Polls `condition` every `interval` until it holds or `timeout` passes.
+bool WaitFor(const std::function<bool()>& condition, std::chrono::milliseconds timeout,
+             std::chrono::milliseconds interval = std::chrono::milliseconds(50));
 
 // The shared broker of this ctest run (fixture "kafka"); empty if not configured.
 std::string TestBrokers();
 // A topic name no other test uses.
 std::string UniqueTopic(const std::string& prefix);
+
+// The end offset (high watermark) of every partition of `topic`, indexed by partition: in a
+// fresh topic, the number of messages each partition holds.
+std::vector<int64_t> EndOffsets(const std::string& brokers, const std::string& topic);
+// Whether the brokers' metadata lists `topic`.
+bool TopicExists(const std::string& brokers, const std::string& topic);
+// Deletes `topic` with the admin API; throws when the broker refuses.
+void DeleteTopic(const std::string& brokers, const std::string& topic);
+
+// A broker of the test's own (ops/kafka.sh start DIR), for tests that kill and restart it;
+// stopped and DIR deleted when the object goes (ops/kafka.sh stop DIR --clean).
+class LocalKafka {
+ public:
+  explicit LocalKafka(std::string dir);  // throws when the broker does not start
+  ~LocalKafka();
+  LocalKafka(const LocalKafka&) = delete;
+  const std::string& brokers() const { return brokers_; }
+  // SIGKILL to the broker's PID (DIR/kafka.pid); returns once the process is gone.
+  void Kill();
+  // ops/kafka.sh restart DIR: the same data and ports; returns once it answers.
+  void Restart();
+
+ private:
+  std::string dir_, brokers_;
+};
 
 // A TCP port on 127.0.0.1 that nothing listens on (bound, read, and released again).
 int FreeLoopbackPort();
