@@ -87,6 +87,9 @@ class CrashingStore : public storage::StateStore {
     return inner_->ForEachPartition(fn);
   }
   uint64_t ApproximateSizeBytes() override { return inner_->ApproximateSizeBytes(); }
+  Result<std::optional<storage::StateIdentity>> LoadIdentity() override {
+    return inner_->LoadIdentity();
+  }
 
  private:
   storage::StateStore* inner_;

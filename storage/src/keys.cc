@@ -40,6 +40,17 @@ std::optional<int64_t> DecodeInt64(std::string_view b) {
   return static_cast<int64_t>(u);
 }
 
+std::string EncodeIdentity(const StateIdentity& identity) {
+  return EncodeInt64(identity.partitions) + identity.topic;
+}
+
+std::optional<StateIdentity> DecodeIdentity(std::string_view b) {
+  if (b.size() < 8) return std::nullopt;
+  const auto partitions = DecodeInt64(b.substr(0, 8));
+  if (!partitions || *partitions <= 0 || *partitions > kMaxPartition + 1) return std::nullopt;
+  return StateIdentity{std::string(b.substr(8)), static_cast<int32_t>(*partitions)};
+}
+
 std::optional<Parsed> Parse(std::string_view key) {
   if (key.size() < 3 || static_cast<uint8_t>(key[0]) == 0xFF) return std::nullopt;
   const int32_t p = (static_cast<uint8_t>(key[0]) << 8) | static_cast<uint8_t>(key[1]);

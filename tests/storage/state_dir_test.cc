@@ -290,3 +290,45 @@ TEST_CASE("a state directory in use by another process is refused naming it") {
   CHECK(second.status().message().find("state directory " + path +
                                        " is in use by another process") != std::string::npos);
 }
+
+TEST_CASE("the state's identity is stored with a commit and read back after a reopen") {
+  testing::TempDir dir;
+  const std::string path = dir / "state";
+  {
+    auto store = OpenRocksDbStateStore({path});
+    REQUIRE(store.ok());
+    auto none = (*store)->LoadIdentity();
+    REQUIRE(none.ok());
+    CHECK_FALSE(*none);
+    WriteSet w;
+    w.progress.push_back({0, 5, "m"});
+    w.identity = StateIdentity{"kinerja.events.v1", 64};
+    REQUIRE((*store)->Commit(w).ok());
+  }
+  RocksDbOptions ro{path};
+  ro.read_only = true;
+  auto store = OpenRocksDbStateStore(ro);
+  REQUIRE(store.ok());
+  auto identity = (*store)->LoadIdentity();
+  REQUIRE(identity.ok());
+  CHECK(*identity == std::optional<StateIdentity>({"kinerja.events.v1", 64}));
+  // Not a partition: offline reads list only partition 0.
+  std::vector<int32_t> partitions;
+  REQUIRE((*store)
+              ->ForEachPartition([&](int32_t p, const PartitionSnapshot&) {
+                partitions.push_back(p);
+                return Status::OK();
+              })
+              .ok());
+  CHECK(partitions == std::vector<int32_t>{0});
+
+  CHECK(CheckIdentity(**identity, {"kinerja.events.v1", 64}).ok());
+  CHECK(CheckIdentity(**identity, {"kinerja.events.v1", 0}).ok());  // count not known yet
+  const Status topic = CheckIdentity(**identity, {"other.topic", 64});
+  CHECK(topic.code() == Status::Code::kInvalidArgument);
+  CHECK(topic.message().find("the state holds the offsets of topic 'kinerja.events.v1' (64 "
+                             "partitions), not of topic 'other.topic'") == 0);
+  const Status count = CheckIdentity(**identity, {"kinerja.events.v1", 96});
+  CHECK(count.code() == Status::Code::kInvalidArgument);
+  CHECK(count.message().find("and the topic now has 96 partitions") != std::string::npos);
+}
