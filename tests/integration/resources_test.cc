@@ -175,7 +175,7 @@ TEST_CASE("SIGTERM in the middle of a large backlog: exit 0 within 10 s, then no
 }
 
 TEST_CASE(
-    "a full disk: run exits 1 naming the state dir and the cause; freed, a restart is exact") {
+    "a full disk: run exits 1 naming the state dir and the cause - freed, a restart is exact") {
   TestTopics t = CreateTopicsForTest("full", 4);
   Simulate(t, 40, 20000);
   TempDir dir;
@@ -207,7 +207,7 @@ TEST_CASE(
   CHECK(ReadKpis(state) == reference);
 }
 
-TEST_CASE("a read-only state dir: run exits 1 naming it, kpis still reads it; writable, exact") {
+TEST_CASE("a read-only state dir: run exits 1 naming it, kpis still reads it - writable, exact") {
   TestTopics t = CreateTopicsForTest("readonly", 4);
   Simulate(t, 40, 5000, 1);
   TempDir dir;
@@ -304,7 +304,7 @@ TEST_CASE("run and kpis refuse a foreign, other-format or damaged state dir and 
   }
 }
 
-TEST_CASE("a state dir of another topic or partition count is refused naming both; any group") {
+TEST_CASE("a state dir of another topic or partition count is refused naming both - any group") {
   TestTopics a = CreateTopicsForTest("ident-a", 2);
   TestTopics b = CreateTopicsForTest("ident-b", 2);
   Simulate(a, 20, 2000);

@@ -193,7 +193,7 @@ TEST_CASE("a stop in the middle of a large batch commits what was applied, the r
   CHECK(Restart(durable.get()) == Reference());
 }
 
-TEST_CASE("a disk that fills up stops the pipeline with its error; freed, a restart is exact") {
+TEST_CASE("a disk that fills up stops the pipeline with its error - freed, a restart is exact") {
   // Commits fail from the 4th on while the disk is full, as RocksDB fails them (ENOSPC).
   auto durable = storage::NewMemoryStateStore();
   Twin store(durable.get());
