@@ -9,6 +9,7 @@
 #include "ingest/kafka.h"
 #include "kafka_config.h"
 #include "log/log.h"
+#include "phase_file.h"
 #include "pipeline/pipeline.h"
 #include "storage/state_store.h"
 
@@ -61,6 +62,9 @@ Result<ingest::KafkaProperties> KafkaClientProperties(const KafkaFlags& flags) {
 
 int Run(const RunFlags& f) {
   log::SetLevel(*log::ParseLevel(f.log_level));  // checked when the flags were parsed
+  // Test-only: KINERJA_TEST_PHASE_FILE (app/README.md, "Test-only hooks"); nullptr otherwise.
+  auto phases = PhaseFile::FromEnvironment();
+  if (!phases.ok()) return Fail(phases.status());
   auto extra_or = KafkaClientProperties(f.kafka);
   if (!extra_or.ok()) return Fail(extra_or.status());
   const ingest::KafkaProperties& extra = *extra_or;
@@ -74,6 +78,24 @@ int Run(const RunFlags& f) {
   if (!producer.ok()) return Fail(producer.status());
   ingest::KafkaDeadLetterSink dlq(producer->get(), f.kafka.dlq_topic, f.kafka.topic);
 
+  // After the producer, which has checked the Kafka properties (a bad one is a configuration
+  // error whatever the state holds), and before the consumer joins the group: a refused state
+  // leaves no member behind (and librdkafka 2.0.2 can abort on an assertion when a consumer of
+  // the cooperative-sticky assignor is destroyed in the middle of its first join).
+  storage::RocksDbOptions db_options;
+  db_options.path = f.state_dir;
+  auto store = storage::OpenRocksDbStateStore(db_options);
+  if (!store.ok()) return Fail(store.status());
+  // A state built from another topic is refused before anything is consumed; the partition
+  // count is checked by the pipeline when partitions are assigned (storage::StateIdentity).
+  auto identity = (*store)->LoadIdentity();
+  if (!identity.ok()) return Fail(identity.status());
+  if (*identity) {
+    if (Status st = storage::CheckIdentity(**identity, {f.kafka.topic, 0}); !st.ok()) {
+      return Fail(Status::InvalidArgument("state directory " + f.state_dir + ": " + st.message()));
+    }
+  }
+
   ingest::KafkaSourceOptions source_options;
   source_options.brokers = f.kafka.brokers;
   source_options.topic = f.kafka.topic;
@@ -83,17 +105,13 @@ int Run(const RunFlags& f) {
   auto source = ingest::KafkaSource::Create(source_options);
   if (!source.ok()) return Fail(source.status());
 
-  // After the Kafka clients: a bad property is a configuration error whatever the state holds.
-  storage::RocksDbOptions db_options;
-  db_options.path = f.state_dir;
-  auto store = storage::OpenRocksDbStateStore(db_options);
-  if (!store.ok()) return Fail(store.status());
-
   pipeline::PipelineOptions options;
   options.max_batch_messages = f.batch_size;
   options.stop_at_end = f.stop_at_end;
   options.max_cached_employees = f.cache_employees;
   options.dedup_window_ms = static_cast<int64_t>(f.dedup_window_hours * 3600 * 1000);
+  options.topic = f.kafka.topic;
+  options.phases = phases->get();
   pipeline::Pipeline pipe(options, source->get(), &dlq, store->get(), &probe);
 
   auto server = exporter::MetricsServer::Start(f.metrics_address);
@@ -109,6 +127,7 @@ int Run(const RunFlags& f) {
   std::signal(SIGINT, OnSignal);
   std::ostringstream started;
   started << "consuming " << f.kafka.topic << " from " << f.kafka.brokers << " as group " << f.group
+          << " into state directory " << f.state_dir
           << "; metrics on http://127.0.0.1:" << (*server)->port() << "/metrics"
           << (f.stop_at_end ? " (until the end offsets seen now)" : "");
   log::Write(log::Level::kInfo, "run", started.str());

@@ -26,6 +26,28 @@ std::string PartitionRanges(std::vector<int32_t> ps) {
 
 }  // namespace
 
+std::string_view PhaseName(Phase phase) {
+  switch (phase) {
+    case Phase::kStarting:
+      return "starting";
+    case Phase::kPolling:
+      return "polling";
+    case Phase::kBatch:
+      return "batch";
+    case Phase::kDeadLetterFlush:
+      return "dlq-flush";
+    case Phase::kCommit:
+      return "commit";
+    case Phase::kCommitted:
+      return "committed";
+    case Phase::kRebalance:
+      return "rebalance";
+    case Phase::kShutdown:
+      return "shutdown";
+  }
+  return "unknown";
+}
+
 using processors::EmployeeState;
 using processors::KpiTable;
 
@@ -42,6 +64,7 @@ struct Pipeline::Partition {
   std::optional<int64_t> committed_offset;  // next offset durable in the store
   int64_t next_offset = 0;                  // next offset to apply (ahead while a batch runs)
   KpiTable counters;                        // committed counters of this partition
+  storage::OutcomeTotals outcomes;          // committed: what committed_offset has passed
   MonthIndex newest_month = processors::kNoMonth;
   std::unordered_map<Nip, CachedEmployee> employees;  // a cache of the store
 };
@@ -52,6 +75,7 @@ struct Pipeline::Batch {
   // Employees to write (their core always) and the years each one changed.
   std::unordered_map<int32_t, std::unordered_map<Nip, std::vector<int>>> dirty;
   std::unordered_map<int32_t, int64_t> next_offsets;
+  std::unordered_map<int32_t, storage::OutcomeTotals> outcomes;  // of this batch, by partition
   std::unordered_map<int32_t, MonthIndex> newest;
   std::vector<int64_t> timestamps_ms;  // Kafka timestamps of the decoded events (event age)
   bool dead_lettered = false;
@@ -82,11 +106,14 @@ Status Pipeline::Run(const std::atomic<bool>& stop) {
     end_offsets_ = std::move(ends.value());
   }
   Status result;
-  while (!stop.load()) {
+  stop_ = &stop;  // also checked between a batch's messages: a stop waits for no whole batch
+  while (!stop.load() && !interrupted_) {
     if (options_.stop_at_end && ReachedEnd()) break;
     result = RunOnce();
     if (!result.ok()) break;
   }
+  stop_ = nullptr;
+  EnterPhase(Phase::kShutdown);
   // Leave the group: every partition is revoked (nothing is pending after a RunOnce).
   Status closed = source_->Close();
   return result.ok() ? closed : result;
@@ -107,16 +134,33 @@ Status Pipeline::RunOnce(bool* idle) {
   // After a failure the in-memory state (offsets, cache, counters) may be ahead of the store:
   // nothing more is done until a restart re-reads the durable state.
   if (!fatal_.ok()) return fatal_;
+  // The rest of an interrupted batch was consumed and not applied: only a new pipeline, which
+  // resumes at the committed offsets, may go on.
+  if (interrupted_) return Status::Internal("the pipeline was stopped in the middle of a batch");
   ++batches_;
   messages_.clear();
+  EnterPhase(Phase::kPolling);
   if (Status st = source_->Poll(&messages_, options_.max_batch_messages, options_.poll_timeout);
       !st.ok()) {
     return Latch(std::move(st));
   }
   if (idle) *idle = messages_.empty();
+  if (!messages_.empty()) EnterPhase(Phase::kBatch);
   Batch batch;
+  size_t applied = 0;
   for (const auto& m : messages_) {
+    // A stop asked for while a (large) batch is applied: what is applied so far is committed;
+    // the rest is not, and the restart consumes it again from the committed offsets.
+    if (stop_ != nullptr && stop_->load(std::memory_order_relaxed)) {
+      interrupted_ = true;
+      log::Write(log::Level::kInfo, "pipeline",
+                 "stopping in the middle of a batch: committing the " + std::to_string(applied) +
+                     " messages applied, the other " + std::to_string(messages_.size() - applied) +
+                     " are consumed again after a restart");
+      break;
+    }
     if (Status st = ProcessMessage(m, batch); !st.ok()) return Latch(std::move(st));
+    ++applied;
   }
   if (Status st = CommitBatch(batch); !st.ok()) return Latch(std::move(st));
   RefreshLag();
@@ -130,6 +174,12 @@ Status Pipeline::Latch(Status status) {
                "stopped processing until a restart: " + status.ToString());
   }
   return status;
+}
+
+void Pipeline::EnterPhase(Phase phase) {
+  if (options_.phases == nullptr || phase_ == Phase::kShutdown) return;
+  phase_ = phase;
+  options_.phases->Enter(phase, committed_messages_);
 }
 
 // Every owned partition's lag, at most once a second: partitions with nothing to consume, or
@@ -230,6 +280,7 @@ Status Pipeline::ProcessMessage(const ingest::Message& m, Batch& batch) {
         dlq_->Send(m, ingest::RejectReasonName(rejection->reason), rejection->detail));
     const size_t type = rejection->type ? static_cast<size_t>(*rejection->type) : kEventTypeCount;
     batch.counts.events[type][static_cast<size_t>(Outcome::kDeadLettered)]++;
+    batch.outcomes[m.partition].dead_lettered++;
     batch.counts.dead_letters[static_cast<size_t>(rejection->reason)]++;
     if (!rejection->source.empty()) {
       batch.counts.agencies[rejection->source]
@@ -251,6 +302,7 @@ Status Pipeline::ProcessMessage(const ingest::Message& m, Batch& batch) {
                                             options_.dedup_window_ms)) {
     // Rare; the window's clock may have moved, so the core is written too.
     batch.counts.events[type][static_cast<size_t>(Outcome::kDuplicate)]++;
+    batch.outcomes[m.partition].duplicates++;
     return Status::OK();
   }
   KINERJA_RETURN_IF_ERROR(
@@ -267,6 +319,7 @@ Status Pipeline::ProcessMessage(const ingest::Message& m, Batch& batch) {
     newest = std::max(newest, effect.month);
   }
   batch.counts.events[type][static_cast<size_t>(Outcome::kApplied)]++;
+  batch.outcomes[m.partition].applied++;
   AgencyCounts& agency = batch.counts.agencies[event.envelope.source];
   agency.applied++;
   if (!employee.state.master) agency.without_master_data++;
@@ -276,7 +329,10 @@ Status Pipeline::ProcessMessage(const ingest::Message& m, Batch& batch) {
 Status Pipeline::CommitBatch(Batch& batch) {
   if (batch.next_offsets.empty()) return Status::OK();
   // A dead letter must be stored before the offset that skips it is committed.
-  if (batch.dead_lettered) KINERJA_RETURN_IF_ERROR(dlq_->Flush(options_.dlq_flush_timeout));
+  if (batch.dead_lettered) {
+    EnterPhase(Phase::kDeadLetterFlush);
+    KINERJA_RETURN_IF_ERROR(dlq_->Flush(options_.dlq_flush_timeout));
+  }
 
   storage::WriteSet writes;
   std::vector<processors::EntityWrite> dedup_writes;
@@ -305,15 +361,27 @@ Status Pipeline::CommitBatch(Batch& batch) {
       writes.counters.push_back({p, processors::EncodeKpiKey(key), part.counters.Get(key) + value});
     }
   }
+  // Every message that moved an offset has exactly one outcome: the new totals.
+  std::unordered_map<int32_t, storage::OutcomeTotals> outcomes;
   for (const auto& [p, offset] : batch.next_offsets) {
     const Partition& part = *partitions_.at(p);
     auto it = batch.newest.find(p);
     const MonthIndex newest = it == batch.newest.end() ? part.newest_month : it->second;
-    writes.progress.push_back({p, offset, processors::EncodePartitionMeta({newest})});
+    storage::OutcomeTotals totals = part.outcomes;
+    if (auto d = batch.outcomes.find(p); d != batch.outcomes.end()) {
+      totals.applied += d->second.applied;
+      totals.duplicates += d->second.duplicates;
+      totals.dead_lettered += d->second.dead_lettered;
+    }
+    outcomes[p] = totals;
+    writes.progress.push_back({p, offset, processors::EncodePartitionMeta({newest}), totals});
   }
 
+  writes.identity = new_identity_;
+  EnterPhase(Phase::kCommit);
   const auto t0 = std::chrono::steady_clock::now();
   KINERJA_RETURN_IF_ERROR(store_->Commit(writes));
+  new_identity_.reset();
   const double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
 
@@ -328,11 +396,14 @@ Status Pipeline::CommitBatch(Batch& batch) {
     for (const auto& [p, offset] : batch.next_offsets) {
       Partition& part = *partitions_.at(p);
       part.committed_offset = offset;
+      part.outcomes = outcomes.at(p);
       if (auto it = batch.newest.find(p); it != batch.newest.end()) part.newest_month = it->second;
       newest_[p] = part.newest_month;
       progress.push_back({p, offset});
     }
   }
+  committed_messages_ += batch.counts.total();
+  EnterPhase(Phase::kCommitted);
   source_->ReportProgress(progress);
   const int64_t now_ms = NowUnixMs();
   probe_->BatchCommitted(batch.counts, seconds, now_ms);
@@ -368,8 +439,30 @@ void Pipeline::EvictIfOverBudget() {
   }
 }
 
+// Before any partition's state is taken on: a state built from another topic, or from this
+// topic with another partition count, would hold employees where their events no longer land.
+// A state without an identity (new, or older than identities) takes this one on at the next
+// commit. When the partition count cannot be read now, the check waits for the next assignment.
+Status Pipeline::CheckIdentity() {
+  auto ends = source_->QueryEndOffsets(std::chrono::seconds(10));
+  if (!ends.ok()) {
+    log::Write(log::Level::kWarn, "pipeline",
+               "could not read the partition count of topic " + options_.topic + " (" +
+                   ends.status().ToString() + "); the state is checked at the next assignment");
+    return Status::OK();
+  }
+  const storage::StateIdentity current{options_.topic, static_cast<int32_t>(ends->size())};
+  auto stored = store_->LoadIdentity();
+  if (!stored.ok()) return stored.status();
+  if (*stored) return storage::CheckIdentity(**stored, current);
+  new_identity_ = current;
+  return Status::OK();
+}
+
 Result<std::vector<std::optional<int64_t>>> Pipeline::OnAssigned(const std::vector<int32_t>& ps) {
   if (!fatal_.ok()) return fatal_;  // take on no partition after a failure
+  EnterPhase(Phase::kRebalance);
+  KINERJA_RETURN_IF_ERROR(CheckIdentity());
   std::vector<std::optional<int64_t>> offsets;
   std::set<std::string> agencies;  // with employees in these partitions
   for (int32_t p : ps) {
@@ -387,6 +480,7 @@ Result<std::vector<std::optional<int64_t>>> Pipeline::OnAssigned(const std::vect
       part->newest_month = meta.newest_month;
     }
     part->committed_offset = snap->next_offset;
+    part->outcomes = snap->outcomes;
     part->next_offset = snap->next_offset.value_or(0);
     offsets.push_back(snap->next_offset);
     {
@@ -407,11 +501,13 @@ Result<std::vector<std::optional<int64_t>>> Pipeline::OnAssigned(const std::vect
   log::Write(log::Level::kInfo, "pipeline",
              "partitions assigned: " + PartitionRanges(ps) + " (now owning " +
                  std::to_string(partitions_.size()) + ")");
+  EnterPhase(Phase::kPolling);  // back in Poll
   return offsets;
 }
 
 Status Pipeline::OnRevoked(const std::vector<int32_t>& ps) {
   // Called between batches: everything applied is committed, so the state can simply go.
+  EnterPhase(Phase::kRebalance);
   for (int32_t p : ps) {
     auto it = partitions_.find(p);
     if (it == partitions_.end()) continue;
@@ -427,6 +523,7 @@ Status Pipeline::OnRevoked(const std::vector<int32_t>& ps) {
   log::Write(log::Level::kInfo, "pipeline",
              "partitions revoked: " + PartitionRanges(ps) + " (now owning " +
                  std::to_string(partitions_.size()) + ")");
+  EnterPhase(Phase::kPolling);  // back in Poll
   return Status::OK();
 }
 

@@ -33,8 +33,8 @@ class KvStateStore : public StateStore {
  public:
   explicit KvStateStore(std::unique_ptr<OrderedKv> kv) : kv_(std::move(kv)) {}
 
-  // The counters (one bounded range), then the offset and the metadata (point reads). Entities,
-  // which sort between counters and metadata, are not read.
+  // The counters (one bounded range), then the offset, the metadata and the outcome totals
+  // (point reads). Entities, which sort between counters and metadata, are not read.
   Result<PartitionSnapshot> LoadPartition(int32_t partition) override {
     KINERJA_RETURN_IF_ERROR(CheckPartition(partition));
     PartitionSnapshot snap;
@@ -49,7 +49,8 @@ class KvStateStore : public StateStore {
     if (!st.ok()) return st;
     if (!inner.ok()) return inner;
     const std::vector<std::string> point = {keys::Make(partition, keys::kOffset),
-                                            keys::Make(partition, keys::kMeta)};
+                                            keys::Make(partition, keys::kMeta),
+                                            keys::Make(partition, keys::kOutcomes)};
     std::vector<std::optional<std::string>> values;
     KINERJA_RETURN_IF_ERROR(kv_->MultiGet(point, &values));
     for (size_t i = 0; i < point.size(); ++i) {
@@ -83,9 +84,10 @@ class KvStateStore : public StateStore {
 
   Status Commit(const WriteSet& w) override {
     std::vector<OrderedKv::Op> ops;
-    ops.reserve(w.entities.size() + w.counters.size() + 2 * w.progress.size());
-    std::vector<std::string> encoded;  // counter and offset values; reserved, so never moved
-    encoded.reserve(w.counters.size() + w.progress.size());
+    ops.reserve(w.entities.size() + w.counters.size() + 3 * w.progress.size());
+    // Counter, offset and outcome values; reserved, so never moved.
+    std::vector<std::string> encoded;
+    encoded.reserve(w.counters.size() + 2 * w.progress.size());
     for (const auto& e : w.entities) {
       KINERJA_RETURN_IF_ERROR(CheckPartition(e.partition));
       ops.push_back({keys::Make(e.partition, keys::kEntity, e.key), e.value ? &*e.value : nullptr});
@@ -101,7 +103,13 @@ class KvStateStore : public StateStore {
       ops.push_back({keys::Make(p.partition, keys::kOffset),
                      &encoded.emplace_back(keys::EncodeInt64(p.next_offset))});
       ops.push_back({keys::Make(p.partition, keys::kMeta), &p.meta});
+      ops.push_back({keys::Make(p.partition, keys::kOutcomes),
+                     &encoded.emplace_back(keys::EncodeInt64(p.outcomes.applied) +
+                                           keys::EncodeInt64(p.outcomes.duplicates) +
+                                           keys::EncodeInt64(p.outcomes.dead_lettered))});
     }
+    const std::string identity = w.identity ? keys::EncodeIdentity(*w.identity) : "";
+    if (w.identity) ops.push_back({std::string(keys::kIdentityKey), &identity});
     return kv_->Apply(ops);
   }
 
@@ -128,6 +136,15 @@ class KvStateStore : public StateStore {
 
   uint64_t ApproximateSizeBytes() override { return kv_->ApproximateSizeBytes(); }
 
+  Result<std::optional<StateIdentity>> LoadIdentity() override {
+    std::vector<std::optional<std::string>> values;
+    KINERJA_RETURN_IF_ERROR(kv_->MultiGet({std::string(keys::kIdentityKey)}, &values));
+    if (!values[0]) return std::optional<StateIdentity>();
+    auto identity = keys::DecodeIdentity(*values[0]);
+    if (!identity) return Status::Corruption("bad state identity");
+    return std::optional<StateIdentity>(std::move(*identity));
+  }
+
  private:
   static Status CheckPartition(int32_t p) {
     if (p < 0 || p > keys::kMaxPartition) return Status::InvalidArgument("partition out of range");
@@ -151,6 +168,12 @@ class KvStateStore : public StateStore {
       case keys::kMeta:
         snap->meta = std::string(v);
         break;
+      case keys::kOutcomes: {
+        if (v.size() != 24) return Status::Corruption("bad outcome totals");
+        snap->outcomes = {*keys::DecodeInt64(v.substr(0, 8)), *keys::DecodeInt64(v.substr(8, 8)),
+                          *keys::DecodeInt64(v.substr(16))};
+        break;
+      }
       default:
         break;  // entities are read on demand
     }

@@ -60,9 +60,11 @@ class Tmpfs {
   Tmpfs(const Tmpfs&) = delete;
   // Remounts it read-only or read-write again (its files stay).
   void SetReadOnly(bool read_only) {
-    const unsigned long flags = MS_REMOUNT | (read_only ? MS_RDONLY : 0UL);
+    const unsigned long flags =
+        MS_REMOUNT | (read_only ? static_cast<unsigned long>(MS_RDONLY) : 0UL);
+    const int rc = ::mount("tmpfs", path_.c_str(), "tmpfs", flags, nullptr);
     INFO("remount " << path_ << ": " << std::strerror(errno));
-    REQUIRE(::mount("tmpfs", path_.c_str(), "tmpfs", flags, nullptr) == 0);
+    REQUIRE(rc == 0);
   }
 
  private:

@@ -390,6 +390,9 @@ class RecordingStore : public storage::StateStore {
     return inner_->ForEachPartition(fn);
   }
   uint64_t ApproximateSizeBytes() override { return inner_->ApproximateSizeBytes(); }
+  Result<std::optional<storage::StateIdentity>> LoadIdentity() override {
+    return inner_->LoadIdentity();
+  }
   void Clear() {
     point_reads.clear();
     scans.clear();
@@ -555,4 +558,96 @@ TEST_CASE(
   Drain(pipe);
   CHECK(pipe.Snapshot().counters.Get(AdminMinutes("A1", 2026, 3)) == 75);
   CHECK(pipe.Snapshot().counters.Get(Employees("A1")) == 1);
+}
+
+TEST_CASE(
+    "outcome totals go with each committed offset: every message counted once across a "
+    "failed commit, a restart and a rebalance") {
+  // Per partition, by hand: 0 has 2 applied, 1 duplicate, 1 dead letter; 1 has 1 applied and
+  // 1 dead letter.
+  auto fill = [](ingest::MemorySource& src) {
+    Append(src, 0, kN1, Ev::Upsert("u1", kN1, "A1"));
+    Append(src, 0, kN1, Ev::Activity("a1", kN1, "2026-03-02", 60, "administrative"));
+    Append(src, 0, kN1, Ev::Activity("a1", kN1, "2026-03-02", 60, "administrative"));  // retry
+    Append(src, 0, kN1, "{not json");
+    Append(src, 1, kN2, Ev::Upsert("u2", kN2, "A1"));
+    Append(src, 1, "wrong-key", Ev::Activity("a3", kN2, "2026-03-03", 30, "administrative"));
+  };
+  auto durable = storage::NewMemoryStateStore();
+  ingest::MemoryDeadLetters dlq;
+  NullProbe probe;
+  PipelineOptions options;
+  options.max_batch_messages = 1;  // one commit per message
+  {
+    FailingCommitStore failing(durable.get(), 4);
+    ingest::MemorySource src(2);
+    fill(src);
+    Pipeline pipe(options, &src, &dlq, &failing, &probe);
+    Status st;
+    for (int i = 0; i < 100 && st.ok(); ++i) st = pipe.RunOnce();
+    REQUIRE_FALSE(st.ok());
+    CHECK(failing.commits == 4);
+  }
+  // Three messages committed: whatever they were, the totals add up to the offsets.
+  int64_t committed = 0;
+  for (int32_t p : {0, 1}) {
+    auto s = durable->LoadPartition(p);
+    REQUIRE(s.ok());
+    CHECK(s->outcomes.sum() == s->next_offset.value_or(0));
+    committed += s->outcomes.sum();
+  }
+  CHECK(committed == 3);
+
+  ingest::MemorySource replay(2);
+  fill(replay);
+  Pipeline pipe(options, &replay, &dlq, durable.get(), &probe);
+  Drain(pipe);
+  auto p0 = durable->LoadPartition(0);
+  auto p1 = durable->LoadPartition(1);
+  REQUIRE(p0.ok());
+  REQUIRE(p1.ok());
+  CHECK(p0->next_offset == 4);
+  CHECK(p0->outcomes == storage::OutcomeTotals{2, 1, 1});
+  CHECK(p1->next_offset == 2);
+  CHECK(p1->outcomes == storage::OutcomeTotals{1, 0, 1});
+
+  // Moved away and back, partition 1 goes on from its stored totals.
+  REQUIRE(replay.Revoke({1}).ok());
+  REQUIRE(replay.Assign({1}).ok());
+  Append(replay, 1, kN2, Ev::Activity("a4", kN2, "2026-03-04", 30, "administrative"));
+  Drain(pipe);
+  p1 = durable->LoadPartition(1);
+  REQUIRE(p1.ok());
+  CHECK(p1->next_offset == 3);
+  CHECK(p1->outcomes == storage::OutcomeTotals{2, 0, 1});
+}
+
+TEST_CASE("the phase observer is told each step of the loop, and shutdown stays to the end") {
+  struct Phases : PhaseObserver {
+    std::vector<std::string> seen;
+    std::vector<uint64_t> committed;
+    void Enter(Phase phase, uint64_t committed_messages) override {
+      if (seen.empty() || seen.back() != PhaseName(phase)) {
+        seen.emplace_back(PhaseName(phase));
+        committed.push_back(committed_messages);
+      }
+    }
+  } phases;
+  ingest::MemorySource src(1);
+  ingest::MemoryDeadLetters dlq;
+  auto store = storage::NewMemoryStateStore();
+  NullProbe probe;
+  PipelineOptions options;
+  options.stop_at_end = true;
+  options.phases = &phases;
+  Append(src, 0, kN1, Ev::Upsert("u1", kN1, "A1"));
+  Append(src, 0, kN1, "{not json");
+  Pipeline pipe(options, &src, &dlq, store.get(), &probe);
+  std::atomic<bool> stop{false};
+  REQUIRE(pipe.Run(stop).ok());
+  // The first Poll assigns the partition; Close revokes it, after shutdown began.
+  CHECK(phases.seen == std::vector<std::string>{"polling", "rebalance", "polling", "batch",
+                                                "dlq-flush", "commit", "committed", "shutdown"});
+  CHECK(phases.committed.back() == 2);
+  CHECK(PhaseName(Phase::kStarting) == "starting");
 }

@@ -14,6 +14,7 @@
 
 #include "ingest/decoder.h"
 #include "ingest/source.h"
+#include "pipeline/phase.h"
 #include "pipeline/probe.h"
 #include "processors/employee.h"
 #include "processors/kpi.h"
@@ -31,6 +32,11 @@ struct PipelineOptions {
   // Employees kept in memory between batches (the store has them all); the least recently used
   // go first once there are more.
   size_t max_cached_employees = 200000;
+  // The events topic: with its partition count, the identity of the state
+  // (storage::StateIdentity), checked at every assignment and stored with the first commit.
+  std::string topic;
+  // Test-only: told where the pipeline is (pipeline/phase.h); nullptr in normal runs.
+  PhaseObserver* phases = nullptr;
 };
 
 // The committed KPI counters of every owned partition, summed.
@@ -45,8 +51,10 @@ class Pipeline : public ingest::PartitionListener {
            storage::StateStore* store, Probe* probe);
   ~Pipeline() override;
 
-  // Runs until `stop` becomes true (then finishes the batch in hand and commits), until replay
-  // reaches the end (stop_at_end), or until a fatal error (returned).
+  // Runs until `stop` becomes true, until replay reaches the end (stop_at_end), or until a
+  // fatal error (returned). `stop` is also checked between the messages of a batch: the
+  // messages applied so far are committed, the rest of the batch is left to the next start
+  // (a stop takes about one message's time plus one commit, however large the batch).
   Status Run(const std::atomic<bool>& stop);
   // Processes at most one batch (for tests). Sets *idle when nothing was consumed. The first
   // error is latched: every later call returns it and does nothing (the state in memory may be
@@ -76,7 +84,9 @@ class Pipeline : public ingest::PartitionListener {
   void EvictIfOverBudget();
   void RefreshLag();
   Status Latch(Status status);  // keeps the first error; returns `status`
+  Status CheckIdentity();       // the state's identity against the topic consumed
   bool ReachedEnd() const;
+  void EnterPhase(Phase phase);  // tells options_.phases, if any; kShutdown stays
 
   PipelineOptions options_;
   ingest::EventSource* source_;
@@ -90,6 +100,13 @@ class Pipeline : public ingest::PartitionListener {
   uint64_t batches_ = 0;              // batch number (cache recency)
   std::chrono::steady_clock::time_point last_lag_refresh_{};
   Status fatal_;  // the first error: no more work once set
+  // Run's stop flag while it runs; set when a stop cut a batch short (no more work after it).
+  const std::atomic<bool>* stop_ = nullptr;
+  bool interrupted_ = false;
+  // The state's identity, to store with the next commit (CheckIdentity).
+  std::optional<storage::StateIdentity> new_identity_;
+  Phase phase_ = Phase::kStarting;
+  uint64_t committed_messages_ = 0;  // committed by this pipeline (for options_.phases)
 
   mutable std::mutex totals_mu_;
   processors::KpiTable totals_;                     // guarded by totals_mu_

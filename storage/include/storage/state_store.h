@@ -17,11 +17,37 @@
 
 namespace kinerja::storage {
 
+// The messages a partition's committed offset has passed, by outcome: applied, duplicate,
+// dead-lettered. Committed with the offset in the same atomic write, so whatever crashes came
+// between, their sum is the number of messages consumed from the partition.
+struct OutcomeTotals {
+  int64_t applied = 0;
+  int64_t duplicates = 0;
+  int64_t dead_lettered = 0;
+  int64_t sum() const { return applied + duplicates + dead_lettered; }
+  friend bool operator==(const OutcomeTotals&, const OutcomeTotals&) = default;
+};
+
 struct PartitionSnapshot {
   std::optional<int64_t> next_offset;  // none: nothing was ever committed for the partition
   std::vector<std::pair<std::string, int64_t>> counters;
   std::string meta;
+  OutcomeTotals outcomes;  // all zero when nothing was committed
 };
+
+// What a state's offsets belong to: the events topic and its partition count. Kafka puts an
+// event in the partition of its key's hash modulo the count, so with another count (or topic)
+// each employee's events would land where their state is not. Stored with the state's first
+// commit and checked whenever partitions are assigned; the consumer group is not part of it
+// (offsets live in the state, so any group may resume it).
+struct StateIdentity {
+  std::string topic;
+  int32_t partitions = 0;
+  friend bool operator==(const StateIdentity&, const StateIdentity&) = default;
+};
+// OK when `stored` is `current`'s identity; else an InvalidArgument naming both. `current`
+// partitions 0: not known yet, only the topic is compared.
+Status CheckIdentity(const StateIdentity& stored, const StateIdentity& current);
 
 // Everything one batch changes. Applied atomically, or not at all.
 struct WriteSet {
@@ -39,11 +65,15 @@ struct WriteSet {
     int32_t partition;
     int64_t next_offset;
     std::string meta;
+    OutcomeTotals outcomes{};  // the new totals (not a change)
   };
   std::vector<Entity> entities;
   std::vector<Counter> counters;
   std::vector<Progress> progress;
-  bool empty() const { return entities.empty() && counters.empty() && progress.empty(); }
+  std::optional<StateIdentity> identity;  // stored with this batch (the state's first commit)
+  bool empty() const {
+    return entities.empty() && counters.empty() && progress.empty() && !identity;
+  }
 };
 
 class StateStore {
@@ -68,6 +98,9 @@ class StateStore {
       const std::function<Status(int32_t partition, const PartitionSnapshot&)>& fn) = 0;
   // Approximate bytes of live data.
   virtual uint64_t ApproximateSizeBytes() = 0;
+  // The identity stored with the first commit; nullopt before it (or in a state older than
+  // identities, which takes one on at its next commit).
+  virtual Result<std::optional<StateIdentity>> LoadIdentity() = 0;
 };
 
 // In-memory twin with the same semantics (and the same key layout) as the RocksDB store.
