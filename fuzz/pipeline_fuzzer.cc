@@ -18,6 +18,7 @@
 #include "pipeline/pipeline.h"
 #include "pipeline_script.h"
 #include "processors/codec.h"
+#include "storage/forwarding_store.h"
 #include "storage/state_store.h"
 
 namespace kinerja::fuzz {
@@ -57,42 +58,21 @@ bool SameCounts(const pipeline::BatchCounts& a, const pipeline::BatchCounts& b) 
 }
 
 // A store twin whose next commit fails once armed, as a full disk would fail it.
-class CrashingStore : public storage::StateStore {
+class CrashingStore : public storage::ForwardingStateStore {
  public:
-  explicit CrashingStore(storage::StateStore* inner) : inner_(inner) {}
+  explicit CrashingStore(storage::StateStore* inner) : ForwardingStateStore(inner) {}
   void Arm() { armed_ = true; }
   void Reset() { armed_ = failed_ = false; }
   bool failed() const { return failed_; }
 
-  Result<storage::PartitionSnapshot> LoadPartition(int32_t p) override {
-    return inner_->LoadPartition(p);
-  }
-  Status GetEntities(int32_t p, const std::vector<std::string>& keys,
-                     std::vector<std::optional<std::string>>* values) override {
-    return inner_->GetEntities(p, keys, values);
-  }
-  Status ScanEntities(
-      int32_t p, std::string_view prefix,
-      const std::function<Status(std::string_view, std::string_view)>& fn) override {
-    return inner_->ScanEntities(p, prefix, fn);
-  }
   Status Commit(const storage::WriteSet& writes) override {
-    if (!armed_) return inner_->Commit(writes);
+    if (!armed_) return inner()->Commit(writes);
     armed_ = false;
     failed_ = true;
     return Status::IOError("fuzz: the armed commit fails");
   }
-  Status ForEachPartition(
-      const std::function<Status(int32_t, const storage::PartitionSnapshot&)>& fn) override {
-    return inner_->ForEachPartition(fn);
-  }
-  uint64_t ApproximateSizeBytes() override { return inner_->ApproximateSizeBytes(); }
-  Result<std::optional<storage::StateIdentity>> LoadIdentity() override {
-    return inner_->LoadIdentity();
-  }
 
  private:
-  storage::StateStore* inner_;
   bool armed_ = false;
   bool failed_ = false;
 };

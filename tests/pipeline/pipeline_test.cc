@@ -9,6 +9,7 @@
 #include "ingest/memory.h"
 #include "pipeline/pipeline.h"
 #include "processors/codec.h"
+#include "storage/forwarding_store.h"
 #include "support.h"
 
 using namespace kinerja;
@@ -364,34 +365,23 @@ TEST_CASE("forgotten ids are deleted from the store when the window passes") {
 namespace {
 
 // The in-memory store, recording what the pipeline asks of it.
-class RecordingStore : public storage::StateStore {
+class RecordingStore : public storage::ForwardingStateStore {
  public:
-  explicit RecordingStore(storage::StateStore* inner) : inner_(inner) {}
-  Result<storage::PartitionSnapshot> LoadPartition(int32_t p) override {
-    return inner_->LoadPartition(p);
-  }
+  explicit RecordingStore(storage::StateStore* inner) : ForwardingStateStore(inner) {}
   Status GetEntities(int32_t p, const std::vector<std::string>& keys,
                      std::vector<std::optional<std::string>>* values) override {
     point_reads.insert(point_reads.end(), keys.begin(), keys.end());
-    return inner_->GetEntities(p, keys, values);
+    return inner()->GetEntities(p, keys, values);
   }
   Status ScanEntities(
       int32_t p, std::string_view prefix,
       const std::function<Status(std::string_view, std::string_view)>& fn) override {
     scans.emplace_back(prefix);
-    return inner_->ScanEntities(p, prefix, fn);
+    return inner()->ScanEntities(p, prefix, fn);
   }
   Status Commit(const storage::WriteSet& w) override {
     for (const auto& e : w.entities) (e.value ? written : deleted).push_back(e.key);
-    return inner_->Commit(w);
-  }
-  Status ForEachPartition(
-      const std::function<Status(int32_t, const storage::PartitionSnapshot&)>& fn) override {
-    return inner_->ForEachPartition(fn);
-  }
-  uint64_t ApproximateSizeBytes() override { return inner_->ApproximateSizeBytes(); }
-  Result<std::optional<storage::StateIdentity>> LoadIdentity() override {
-    return inner_->LoadIdentity();
+    return inner()->Commit(w);
   }
   void Clear() {
     point_reads.clear();
@@ -400,9 +390,6 @@ class RecordingStore : public storage::StateStore {
     deleted.clear();
   }
   std::vector<std::string> point_reads, scans, written, deleted;
-
- private:
-  storage::StateStore* inner_;
 };
 
 std::vector<std::string> Sorted(std::vector<std::string> v) {

@@ -12,6 +12,7 @@
 #include "processors/codec.h"
 #include "recorders.h"
 #include "simulator/simulator.h"
+#include "storage/forwarding_store.h"
 #include "support.h"
 
 using namespace kinerja;
@@ -114,27 +115,24 @@ std::map<std::string, int64_t> Restart(storage::StateStore* store, const std::st
 
 // The in-memory store, with hooks before reads and commits (a hook's error is returned instead
 // of doing the call, as a failing disk would).
-class Twin : public storage::StateStore {
+class Twin : public storage::ForwardingStateStore {
  public:
-  explicit Twin(storage::StateStore* inner) : inner_(inner) {}
+  explicit Twin(storage::StateStore* inner) : ForwardingStateStore(inner) {}
   std::function<Status()> before_read = [] { return Status::OK(); };
   std::function<Status()> before_commit = [] { return Status::OK(); };
   int reads = 0, commits = 0, failed_commits = 0;
 
-  Result<storage::PartitionSnapshot> LoadPartition(int32_t p) override {
-    return inner_->LoadPartition(p);
-  }
   Status GetEntities(int32_t p, const std::vector<std::string>& keys,
                      std::vector<std::optional<std::string>>* values) override {
     ++reads;
     KINERJA_RETURN_IF_ERROR(before_read());
-    return inner_->GetEntities(p, keys, values);
+    return inner()->GetEntities(p, keys, values);
   }
   Status ScanEntities(
       int32_t p, std::string_view prefix,
       const std::function<Status(std::string_view, std::string_view)>& fn) override {
     KINERJA_RETURN_IF_ERROR(before_read());
-    return inner_->ScanEntities(p, prefix, fn);
+    return inner()->ScanEntities(p, prefix, fn);
   }
   Status Commit(const storage::WriteSet& w) override {
     if (Status st = before_commit(); !st.ok()) {
@@ -142,19 +140,8 @@ class Twin : public storage::StateStore {
       return st;
     }
     ++commits;
-    return inner_->Commit(w);
+    return inner()->Commit(w);
   }
-  Status ForEachPartition(
-      const std::function<Status(int32_t, const storage::PartitionSnapshot&)>& fn) override {
-    return inner_->ForEachPartition(fn);
-  }
-  uint64_t ApproximateSizeBytes() override { return inner_->ApproximateSizeBytes(); }
-  Result<std::optional<storage::StateIdentity>> LoadIdentity() override {
-    return inner_->LoadIdentity();
-  }
-
- private:
-  storage::StateStore* inner_;
 };
 
 }  // namespace
