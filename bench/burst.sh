@@ -45,16 +45,12 @@ die() {
   echo "burst: error: $*" >&2
   exit 1
 }
-for v in EVENTS EMPLOYEES RATE PARTITIONS; do
-  [[ "${!v}" =~ ^[1-9][0-9]*$ ]] || die "$v must be a positive integer, got '${!v}'"
-done
+# shellcheck source=bench/lib.sh
+source "$ROOT/bench/lib.sh"
+bench_positive EVENTS EMPLOYEES RATE PARTITIONS
 command -v curl >/dev/null || die "curl not found"
 
-if [[ "${SKIP_BUILD:-0}" != 1 ]]; then
-  log "building Release in $BUILD_DIR"
-  cmake -S "$ROOT" -B "$BUILD_DIR" -G Ninja -DCMAKE_BUILD_TYPE=Release -DKINERJA_BUILD_TESTS=OFF >&2
-  ninja -C "$BUILD_DIR" kinerja >&2
-fi
+bench_build "$BUILD_DIR" kinerja
 KINERJA=$BUILD_DIR/app/kinerja
 [[ -x "$KINERJA" ]] || die "missing $KINERJA (build first)"
 

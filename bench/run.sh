@@ -37,17 +37,13 @@ die() {
   exit 1
 }
 
-[[ "$RUNS" =~ ^[1-9][0-9]*$ ]] || die "RUNS must be a positive integer, got '$RUNS'"
-[[ "$EVENTS" =~ ^[1-9][0-9]*$ ]] || die "EVENTS must be a positive integer, got '$EVENTS'"
-[[ "$EMPLOYEES" =~ ^[1-9][0-9]*$ ]] || die "EMPLOYEES must be a positive integer, got '$EMPLOYEES'"
+# shellcheck source=bench/lib.sh
+source "$ROOT/bench/lib.sh"
+bench_positive RUNS EVENTS EMPLOYEES
 [[ -x /usr/bin/time ]] || die "/usr/bin/time not found (apt-get install time)"
 
 # --- build -----------------------------------------------------------------------------------
-if [[ "${SKIP_BUILD:-0}" != 1 ]]; then
-  log "building Release in $BUILD_DIR"
-  cmake -S "$ROOT" -B "$BUILD_DIR" -G Ninja -DCMAKE_BUILD_TYPE=Release -DKINERJA_BUILD_TESTS=OFF >&2
-  ninja -C "$BUILD_DIR" kinerja kinerja_bench_raw_consume >&2
-fi
+bench_build "$BUILD_DIR" kinerja kinerja_bench_raw_consume
 KINERJA=$BUILD_DIR/app/kinerja
 RAW=$BUILD_DIR/bench/kinerja_bench_raw_consume
 [[ -x "$KINERJA" && -x "$RAW" ]] || die "missing $KINERJA or $RAW (build first)"

@@ -1,0 +1,20 @@
+# Shared by the bench scripts (sourced after they define ROOT, log and die).
+
+# bench_positive NAME...: each named variable must hold a positive integer.
+bench_positive() {
+  local v
+  for v in "$@"; do
+    [[ "${!v}" =~ ^[1-9][0-9]*$ ]] || die "$v must be a positive integer, got '${!v}'"
+  done
+}
+
+# bench_build DIR TARGET...: a Release build of the targets in DIR (tests off), unless
+# SKIP_BUILD=1 (then whatever is there is used).
+bench_build() {
+  local dir=$1
+  shift
+  [[ "${SKIP_BUILD:-0}" == 1 ]] && return 0
+  log "building Release in $dir"
+  cmake -S "$ROOT" -B "$dir" -G Ninja -DCMAKE_BUILD_TYPE=Release -DKINERJA_BUILD_TESTS=OFF >&2
+  ninja -C "$dir" "$@" >&2
+}
