@@ -79,16 +79,13 @@ Status CreateTopics(const std::string& brokers, const KafkaProperties& extra,
   AdminErrors errors;
   rd_kafka_conf_set_opaque(conf, &errors);
   rd_kafka_conf_set_error_cb(conf, AdminErrorCb);
-  internal::InstallLogger(conf);
-  char errstr[512];
-  rd_kafka_t* rk = rd_kafka_new(RD_KAFKA_PRODUCER, conf, errstr, sizeof errstr);
-  if (!rk) {
-    rd_kafka_conf_destroy(conf);
-    return Status::InvalidArgument(std::string("Kafka admin client: ") + errstr);
-  }
+  auto client = internal::NewClient(RD_KAFKA_PRODUCER, conf, "admin client");
+  if (!client.ok()) return client.status();
+  rd_kafka_t* rk = *client;
   std::vector<rd_kafka_NewTopic_t*> new_topics;
   Status result;
   for (const auto& t : topics) {
+    char errstr[512];
     rd_kafka_NewTopic_t* nt = rd_kafka_NewTopic_new(t.name.c_str(), t.partitions,
                                                     t.replication_factor, errstr, sizeof errstr);
     if (!nt) {

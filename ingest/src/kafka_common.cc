@@ -24,7 +24,16 @@ void LogCb(const rd_kafka_t* rk, int level, const char* facility, const char* li
 
 }  // namespace
 
-void InstallLogger(rd_kafka_conf_t* conf) { rd_kafka_conf_set_log_cb(conf, LogCb); }
+Result<rd_kafka_t*> NewClient(rd_kafka_type_t type, rd_kafka_conf_t* conf, std::string_view what) {
+  rd_kafka_conf_set_log_cb(conf, LogCb);
+  char errstr[512];
+  rd_kafka_t* rk = rd_kafka_new(type, conf, errstr, sizeof errstr);
+  if (rk == nullptr) {
+    rd_kafka_conf_destroy(conf);
+    return Status::InvalidArgument("Kafka " + std::string(what) + ": " + errstr);
+  }
+  return rk;
+}
 
 bool IsAuthenticationError(rd_kafka_resp_err_t code) {
   return code == RD_KAFKA_RESP_ERR__AUTHENTICATION ||

@@ -29,9 +29,11 @@ inline KafkaProperties Merge(KafkaProperties base, const KafkaProperties& extra)
   return base;
 }
 
-// Routes librdkafka's own log lines (connection failures, retries) into kinerja::log with
-// their level and a rate limit, instead of librdkafka's raw stderr printer.
-void InstallLogger(rd_kafka_conf_t* conf);
+// Creates a librdkafka client from `conf`, whose own log lines (connection failures, retries)
+// go to kinerja::log with their level and a rate limit instead of librdkafka's raw stderr
+// printer. On success the client owns `conf`; on failure `conf` is destroyed and the error is
+// InvalidArgument("Kafka <what>: <librdkafka's reason>").
+Result<rd_kafka_t*> NewClient(rd_kafka_type_t type, rd_kafka_conf_t* conf, std::string_view what);
 
 // Refusals that retrying with the same configuration cannot cure: the credentials were refused
 // (authentication), or the principal lacks an ACL (authorization). Kinerja stops on them, as the

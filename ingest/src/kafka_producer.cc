@@ -95,13 +95,9 @@ Result<std::unique_ptr<KafkaProducer>> KafkaProducer::Create(const KafkaProducer
   rd_kafka_conf_set_opaque(conf, impl.get());
   rd_kafka_conf_set_dr_msg_cb(conf, DeliveryCb);
   rd_kafka_conf_set_error_cb(conf, ErrorCb);
-  internal::InstallLogger(conf);
-  char errstr[512];
-  impl->rk = rd_kafka_new(RD_KAFKA_PRODUCER, conf, errstr, sizeof errstr);
-  if (!impl->rk) {
-    rd_kafka_conf_destroy(conf);
-    return Status::InvalidArgument(std::string("Kafka producer: ") + errstr);
-  }
+  auto client = internal::NewClient(RD_KAFKA_PRODUCER, conf, "producer");
+  if (!client.ok()) return client.status();
+  impl->rk = *client;
   return std::unique_ptr<KafkaProducer>(new KafkaProducer(std::move(impl)));
 }
 
@@ -308,13 +304,9 @@ Status CheckTopicWritable(const KafkaProducerOptions& options, const std::string
   rd_kafka_conf_set_opaque(conf, &check);
   rd_kafka_conf_set_dr_msg_cb(conf, CheckDeliveryCb);
   rd_kafka_conf_set_error_cb(conf, CheckErrorCb);
-  internal::InstallLogger(conf);
-  char errstr[512];
-  rd_kafka_t* rk = rd_kafka_new(RD_KAFKA_PRODUCER, conf, errstr, sizeof errstr);
-  if (!rk) {
-    rd_kafka_conf_destroy(conf);
-    return Status::InvalidArgument(std::string("Kafka producer: ") + errstr);
-  }
+  auto client = internal::NewClient(RD_KAFKA_PRODUCER, conf, "producer");
+  if (!client.ok()) return client.status();
+  rd_kafka_t* rk = *client;
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wold-style-cast"
   rd_kafka_resp_err_t err = rd_kafka_producev(rk, RD_KAFKA_V_TOPIC(topic.c_str()), RD_KAFKA_V_END);

@@ -171,13 +171,9 @@ Result<std::unique_ptr<KafkaSource>> KafkaSource::Create(const KafkaSourceOption
   rd_kafka_conf_set_rebalance_cb(conf, RebalanceCb);
   rd_kafka_conf_set_error_cb(conf, ErrorCb);
   rd_kafka_conf_set_offset_commit_cb(conf, OffsetCommitCb);
-  internal::InstallLogger(conf);
-  char errstr[512];
-  impl->rk = rd_kafka_new(RD_KAFKA_CONSUMER, conf, errstr, sizeof errstr);
-  if (!impl->rk) {
-    rd_kafka_conf_destroy(conf);
-    return Status::InvalidArgument(std::string("Kafka consumer: ") + errstr);
-  }
+  auto client = internal::NewClient(RD_KAFKA_CONSUMER, conf, "consumer");
+  if (!client.ok()) return client.status();
+  impl->rk = *client;
   // From here `impl` owns the client: an early return destroys it (no leaked handle).
   if (rd_kafka_resp_err_t err = rd_kafka_poll_set_consumer(impl->rk)) {
     return Status::Internal(std::string("consumer queue: ") + rd_kafka_err2str(err));
