@@ -287,13 +287,6 @@ class CrashSequence {
   std::map<std::string, double> seconds_by_target_;
 };
 
-std::vector<std::string> StopAtEndArgs(const TestTopics& t, const std::string& state,
-                                       const std::string& group) {
-  auto args = RunArgs(t, state, group);
-  args.push_back("--stop-at-end");
-  return args;
-}
-
 }  // namespace
 
 TEST_CASE(

@@ -36,12 +36,18 @@ inline std::vector<std::string> RunArgs(const TestTopics& t, const std::string& 
           "--metrics-address", "127.0.0.1:0"};
 }
 
+// The arguments of `kinerja run --stop-at-end`.
+inline std::vector<std::string> StopAtEndArgs(const TestTopics& t, const std::string& state_dir,
+                                              const std::string& group) {
+  auto args = RunArgs(t, state_dir, group);
+  args.push_back("--stop-at-end");
+  return args;
+}
+
 // `kinerja run --stop-at-end`; returns the exit code.
 inline int ReplayToEnd(const TestTopics& t, const std::string& state_dir, const std::string& group,
                        std::string* out = nullptr) {
-  auto args = RunArgs(t, state_dir, group);
-  args.push_back("--stop-at-end");
-  return RunCommand(args, out);
+  return RunCommand(StopAtEndArgs(t, state_dir, group), out);
 }
 
 // `kinerja kpis --format json`, parsed; with `progress`, also each partition's next offset and
