@@ -31,9 +31,16 @@ struct RunFlags {
   int window_months = 13;
   double dedup_window_hours = 7 * 24;
   size_t cache_employees = 200000;
+  // group.instance.id: "auto" derives one from the host name and the state directory
+  // (StaticInstanceId), "none" turns static membership off.
+  std::string instance_id = "auto";
   std::string log_level = "info";  // debug, info, warn, error or off
 };
 int Run(const RunFlags& flags);
+// The group.instance.id of `flags.instance_id`; empty when static membership is off. "auto":
+// "kinerja-<host>-<hash of the absolute state directory>", the same at every restart of one
+// instance and different for two instances (two cannot share a state directory).
+std::string StaticInstanceId(const RunFlags& flags);
 
 struct SimulateFlags {
   simulator::SimulatorOptions sim;

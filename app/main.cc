@@ -25,6 +25,19 @@ const CLI::Validator kTopicName(
     },
     "TOPIC");
 
+// group.instance.id: "auto", "none" or what Kafka takes (letters, digits, '.', '_', '-').
+const CLI::Validator kInstanceId(
+    [](std::string& value) -> std::string {
+      if (value.empty() || value.size() > 249) return "must have 1 to 249 characters";
+      for (char c : value) {
+        if (!std::isalnum(static_cast<unsigned char>(c)) && c != '.' && c != '_' && c != '-') {
+          return "has only letters, digits, '.', '_' and '-' (or is auto or none)";
+        }
+      }
+      return "";
+    },
+    "ID");
+
 const CLI::Validator kNotEmpty(
     [](std::string& value) -> std::string { return value.empty() ? "must not be empty" : ""; },
     "TEXT");
@@ -100,6 +113,15 @@ int main(int argc, char** argv) {
                    "Employees kept in memory between batches (the least recently used go first)")
       ->envname("KINERJA_CACHE_EMPLOYEES")
       ->check(CLI::Range(size_t{1000}, size_t{100000000}))
+      ->capture_default_str();
+
+  run_cmd
+      ->add_option("--instance-id", run.instance_id,
+                   "Static group membership (group.instance.id): a restarted instance gets its "
+                   "partitions back at once. auto: from the host name and state directory; "
+                   "none: off (README, \"Restarts\")")
+      ->envname("KINERJA_INSTANCE_ID")
+      ->check(kInstanceId)
       ->capture_default_str();
 
   SimulateFlags sim;

@@ -2,7 +2,10 @@
 #include <chrono>
 #include <csignal>
 #include <cstdlib>
+#include <filesystem>
 #include <sstream>
+
+#include <unistd.h>
 
 #include "commands.h"
 #include "export/metrics.h"
@@ -55,6 +58,26 @@ Status CheckDeadLetterTopic(const KafkaFlags& k, const ingest::KafkaProperties& 
 
 }  // namespace
 
+std::string StaticInstanceId(const RunFlags& flags) {
+  if (flags.instance_id == "none") return "";
+  if (flags.instance_id != "auto") return flags.instance_id;
+  char host[256] = {};
+  if (gethostname(host, sizeof host - 1) != 0) host[0] = '\0';
+  std::string id = "kinerja-";
+  for (const char* c = host; *c != '\0' && id.size() < 200; ++c) {
+    const bool ok = std::isalnum(static_cast<unsigned char>(*c)) || *c == '.' || *c == '-';
+    id += ok ? *c : '_';
+  }
+  std::error_code ec;
+  std::filesystem::path dir = std::filesystem::weakly_canonical(flags.state_dir, ec);
+  if (ec) dir = std::filesystem::absolute(flags.state_dir, ec);
+  uint64_t hash = 14695981039346656037ull;  // FNV-1a: stable across builds and runs
+  for (unsigned char c : dir.string()) hash = (hash ^ c) * 1099511628211ull;
+  char hex[17];
+  std::snprintf(hex, sizeof hex, "%016llx", static_cast<unsigned long long>(hash));
+  return id + "-" + std::string(hex, 8);
+}
+
 Result<ingest::KafkaProperties> KafkaClientProperties(const KafkaFlags& flags) {
   return ResolveKafkaProperties(flags.config_file, flags.properties,
                                 [](const char* name) { return std::getenv(name); });
@@ -100,6 +123,7 @@ int Run(const RunFlags& f) {
   source_options.brokers = f.kafka.brokers;
   source_options.topic = f.kafka.topic;
   source_options.group_id = f.group;
+  source_options.group_instance_id = StaticInstanceId(f);
   source_options.extra = extra;
   source_options.errors = &probe;
   auto source = ingest::KafkaSource::Create(source_options);
@@ -127,6 +151,9 @@ int Run(const RunFlags& f) {
   std::signal(SIGINT, OnSignal);
   std::ostringstream started;
   started << "consuming " << f.kafka.topic << " from " << f.kafka.brokers << " as group " << f.group
+          << (source_options.group_instance_id.empty()
+                  ? std::string(" (dynamic membership)")
+                  : " (static member " + source_options.group_instance_id + ")")
           << " into state directory " << f.state_dir
           << "; metrics on http://127.0.0.1:" << (*server)->port() << "/metrics"
           << (f.stop_at_end ? " (until the end offsets seen now)" : "");

@@ -159,7 +159,11 @@ Result<std::unique_ptr<KafkaSource>> KafkaSource::Create(const KafkaSourceOption
       {"queued.min.messages", "1000000"},
       {"fetch.wait.max.ms", "100"},
   };
-  const KafkaProperties props = internal::Merge(defaults, options.extra);
+  KafkaProperties with_instance = defaults;
+  if (!options.group_instance_id.empty()) {
+    with_instance["group.instance.id"] = options.group_instance_id;
+  }
+  const KafkaProperties props = internal::Merge(with_instance, options.extra);
   if (props.at("group.id").empty()) return Status::InvalidArgument("group.id: must not be empty");
   impl->group = props.at("group.id");  // the properties may override the option
   rd_kafka_conf_t* conf = rd_kafka_conf_new();

@@ -402,6 +402,11 @@ Status Pipeline::CommitBatch(Batch& batch) {
       progress.push_back({p, offset});
     }
   }
+  if (committed_messages_ == 0) {
+    // The moment a (re)started instance is consuming again, for operators and bench/restart.sh.
+    log::Write(log::Level::kInfo, "pipeline",
+               "first batch committed: " + std::to_string(batch.counts.total()) + " messages");
+  }
   committed_messages_ += batch.counts.total();
   EnterPhase(Phase::kCommitted);
   source_->ReportProgress(progress);

@@ -34,6 +34,10 @@ struct KafkaSourceOptions {
   std::string topic = "kinerja.events.v1";
   std::string group_id = "kinerja";
   std::string client_id = "kinerja";
+  // Static membership (group.instance.id): a member that restarts with the same id gets its
+  // partitions back at once instead of after the dead member's session timeout. Empty: dynamic
+  // membership. Unique per live member of the group (a second one with the id is fenced).
+  std::string group_instance_id;
   KafkaProperties extra;                 // applied last; overrides the defaults below
   KafkaErrorListener* errors = nullptr;  // optional; must outlive the source
 };
