@@ -235,6 +235,19 @@ Status Pipeline::ReadEntities(int32_t partition, Nip nip, const std::vector<std:
   return Status::OK();
 }
 
+Status Pipeline::ReadDedupIds(int32_t partition, Nip nip, int64_t timestamp_ms,
+                              EmployeeState& state) {
+  const std::vector<std::string> keys =
+      processors::DedupChunksToRead(nip, state, options_.dedup_window_ms, timestamp_ms);
+  std::vector<std::optional<std::string>> values;
+  if (!keys.empty()) KINERJA_RETURN_IF_ERROR(store_->GetEntities(partition, keys, &values));
+  state.dedup.stored_ids.emplace();
+  for (const auto& value : values) {
+    if (value) KINERJA_RETURN_IF_ERROR(processors::AbsorbDedupChunkIds(*value, &state.dedup));
+  }
+  return Status::OK();
+}
+
 Status Pipeline::EnsureYears(int32_t partition, Nip nip, CachedEmployee& e,
                              const processors::YearsNeeded& need) {
   if (e.all_years) return Status::OK();
@@ -298,8 +311,15 @@ Status Pipeline::ProcessMessage(const ingest::Message& m, Batch& batch) {
   CachedEmployee& employee = **loaded;
   if (m.timestamp_ms >= 0) batch.timestamps_ms.push_back(m.timestamp_ms);
   std::vector<int>& dirty_years = batch.dirty[m.partition][nip];
-  if (processors::CheckDuplicateAndRemember(employee.state.dedup, event.envelope, ts,
-                                            options_.dedup_window_ms)) {
+  processors::DedupCheck dedup = processors::CheckDuplicateAndRemember(
+      employee.state.dedup, event.envelope, ts, options_.dedup_window_ms);
+  if (dedup == processors::DedupCheck::kNeedIds) {
+    // A fingerprint matched: read the full ids of the stored chunks, then the check is exact.
+    KINERJA_RETURN_IF_ERROR(ReadDedupIds(m.partition, nip, ts, employee.state));
+    dedup = processors::CheckDuplicateAndRemember(employee.state.dedup, event.envelope, ts,
+                                                  options_.dedup_window_ms);
+  }
+  if (dedup == processors::DedupCheck::kDuplicate) {
     // Rare; the window's clock may have moved, so the core is written too.
     batch.counts.events[type][static_cast<size_t>(Outcome::kDuplicate)]++;
     batch.outcomes[m.partition].duplicates++;

@@ -181,8 +181,7 @@ Status AbsorbDedupChunk(uint64_t seq, std::string_view value, DedupMemory* m) {
     m->newest_ms = std::max(m->newest_ms, ts);
     m->oldest_ms = std::min(m->oldest_ms, ts);
     // An id applied again after its window is in two chunks: the later copy counts.
-    auto [it, inserted] = m->applied.emplace(std::move(key), ts);
-    if (!inserted) it->second = std::max(it->second, ts);
+    m->applied.Remember(DedupFingerprint(key), ts);
   }
   if (!r.ok() || !r.done()) return Status::Corruption("dedup chunk: truncated or trailing bytes");
   m->next_seq = std::max(m->next_seq, seq + 1);
@@ -340,6 +339,7 @@ std::vector<std::string> DedupChunksToRead(Nip nip, const EmployeeState& state, 
 }
 
 void FlushDedup(Nip nip, DedupMemory& m, std::vector<EntityWrite>* writes) {
+  m.stored_ids.reset();  // read for one batch only: a new chunk would not be in it
   for (uint64_t seq : m.expired) writes->push_back({DedupChunkKey(nip, seq), std::nullopt});
   m.expired.clear();
   if (m.pending.empty()) return;
@@ -356,6 +356,20 @@ void FlushDedup(Nip nip, DedupMemory& m, std::vector<EntityWrite>* writes) {
   writes->push_back({DedupChunkKey(nip, seq), std::move(value)});
   m.chunks.push_back({seq, max_ms});
   m.pending.clear();
+  m.pending.shrink_to_fit();
+}
+
+Status AbsorbDedupChunkIds(std::string_view value, DedupMemory* m) {
+  if (!m->stored_ids) m->stored_ids.emplace();
+  Reader r(value);
+  for (uint64_t n = r.Varint(); n > 0 && r.ok(); --n) {
+    std::string key = r.Str();
+    const int64_t ts = r.Signed();
+    auto [it, inserted] = m->stored_ids->emplace(std::move(key), ts);
+    if (!inserted) it->second = std::max(it->second, ts);
+  }
+  if (!r.ok() || !r.done()) return Status::Corruption("dedup chunk: truncated or trailing bytes");
+  return Status::OK();
 }
 
 Status AbsorbEmployeeEntity(std::string_view suffix, std::string_view value, EmployeeState* state) {

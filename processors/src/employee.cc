@@ -236,15 +236,7 @@ namespace {
 // a window of the employee's clock (see next_sweep_ms): amortised O(1) per event, however many
 // ids the window holds. Ids in between are ignored by the lookup.
 void SweepDedup(DedupMemory& m, int64_t horizon, int64_t window_ms) {
-  m.oldest_ms = INT64_MAX;
-  for (auto it = m.applied.begin(); it != m.applied.end();) {
-    if (it->second < horizon) {
-      it = m.applied.erase(it);
-    } else {
-      m.oldest_ms = std::min(m.oldest_ms, it->second);
-      ++it;
-    }
-  }
+  m.oldest_ms = m.applied.DropOlderThan(horizon);
   std::erase_if(m.chunks, [&](const DedupMemory::Chunk& c) {
     if (c.max_ms >= horizon) {
       m.oldest_ms = std::min(m.oldest_ms, c.max_ms);
@@ -258,21 +250,29 @@ void SweepDedup(DedupMemory& m, int64_t horizon, int64_t window_ms) {
 
 }  // namespace
 
-bool CheckDuplicateAndRemember(DedupMemory& m, const Envelope& env, int64_t ts, int64_t window_ms) {
+DedupCheck CheckDuplicateAndRemember(DedupMemory& m, const Envelope& env, int64_t ts,
+                                     int64_t window_ms) {
   m.newest_ms = std::max(m.newest_ms, ts);
   const int64_t horizon = m.newest_ms - window_ms;
   if (m.oldest_ms < horizon && horizon >= m.next_sweep_ms) SweepDedup(m, horizon, window_ms);
   std::string key = DedupKey(env.source, env.id);
-  auto it = m.applied.find(key);
-  if (it != m.applied.end() && it->second >= horizon) return true;
-  m.oldest_ms = std::min(m.oldest_ms, ts);
-  m.pending.emplace_back(key, ts);
-  if (it != m.applied.end()) {
-    it->second = ts;  // applied again after its window: remembered anew
-  } else {
-    m.applied.emplace(std::move(key), ts);
+  const uint64_t fp = DedupFingerprint(key);
+  if (auto seen = m.applied.Find(fp); seen && *seen >= horizon) {
+    // A candidate: this id, or another with the same fingerprint, inside the window. The full
+    // ids decide: this batch's (pending), then the persisted chunks'.
+    for (const auto& [k, t] : m.pending) {
+      if (t >= horizon && k == key) return DedupCheck::kDuplicate;
+    }
+    if (!m.chunks.empty()) {
+      if (!m.stored_ids) return DedupCheck::kNeedIds;
+      auto it = m.stored_ids->find(key);
+      if (it != m.stored_ids->end() && it->second >= horizon) return DedupCheck::kDuplicate;
+    }
   }
-  return false;
+  m.oldest_ms = std::min(m.oldest_ms, ts);
+  m.pending.emplace_back(std::move(key), ts);
+  m.applied.Remember(fp, ts);
+  return DedupCheck::kNew;
 }
 
 ApplyEffect Apply(const Event& event, EmployeeState& s, KpiTable* d) {

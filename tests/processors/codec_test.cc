@@ -65,10 +65,10 @@ TEST_CASE("employee state survives encode/decode exactly") {
   constexpr int64_t kWindow = 1000000;
   const Nip nip = 198609262015051001ULL;
   std::vector<EntityWrite> writes;
-  REQUIRE_FALSE(CheckDuplicateAndRemember(s.dedup, e1, 1700000000000, kWindow));
-  REQUIRE_FALSE(CheckDuplicateAndRemember(s.dedup, e2, 1700000000005, kWindow));
+  REQUIRE(CheckDuplicateAndRemember(s.dedup, e1, 1700000000000, kWindow) == DedupCheck::kNew);
+  REQUIRE(CheckDuplicateAndRemember(s.dedup, e2, 1700000000005, kWindow) == DedupCheck::kNew);
   FlushDedup(nip, s.dedup, &writes);
-  REQUIRE_FALSE(CheckDuplicateAndRemember(s.dedup, e3, 1700000000007, kWindow));
+  REQUIRE(CheckDuplicateAndRemember(s.dedup, e3, 1700000000007, kWindow) == DedupCheck::kNew);
   FlushDedup(nip, s.dedup, &writes);
   EmployeeState back;
   for (const auto& [key, value] : Entities(nip, s, writes)) {
@@ -77,8 +77,12 @@ TEST_CASE("employee state survives encode/decode exactly") {
   }
   CHECK(back == s);
   CHECK(back.dedup.oldest_ms == 1700000000000);
-  // Reloaded, the memory still knows its ids and numbers new chunks after the old ones.
-  CHECK(CheckDuplicateAndRemember(back.dedup, e2, 1700000000010, kWindow));
+  // Reloaded, the memory still knows its ids (by fingerprint, confirmed against the chunks'
+  // full ids) and numbers new chunks after the old ones.
+  CHECK(CheckDuplicateAndRemember(back.dedup, e2, 1700000000010, kWindow) == DedupCheck::kNeedIds);
+  for (const auto& w : writes) REQUIRE(AbsorbDedupChunkIds(*w.value, &back.dedup).ok());
+  CHECK(CheckDuplicateAndRemember(back.dedup, e2, 1700000000010, kWindow) ==
+        DedupCheck::kDuplicate);
   CHECK(back.dedup.next_seq == 2);
   CHECK_FALSE(AbsorbEmployeeEntity("x", "", &back).ok());
   CHECK_FALSE(AbsorbEmployeeEntity(DedupChunkKey(nip, 7).substr(8), "\x05", &back).ok());

@@ -13,6 +13,19 @@ namespace {
 
 constexpr Nip kNip = 198609262015051001ULL;
 
+// The dedup check of a memory whose ids are all at hand (in memory or read into stored_ids):
+// true for a duplicate.
+bool IsDuplicate(DedupMemory& m, const Envelope& e, int64_t ts, int64_t window) {
+  const DedupCheck check = CheckDuplicateAndRemember(m, e, ts, window);
+  REQUIRE(check != DedupCheck::kNeedIds);
+  return check == DedupCheck::kDuplicate;
+}
+
+// The timestamp the memory's fingerprints hold for (source, id), if any.
+std::optional<int64_t> Remembered(const DedupMemory& m, const char* source, const char* id) {
+  return m.applied.Find(DedupFingerprint(DedupKey(source, id)));
+}
+
 Event Make(EventData data, std::string id = "x") {
   Event e;
   e.envelope.id = std::move(id);
@@ -165,18 +178,18 @@ TEST_CASE("dedup: same (source id) within the window is a duplicate even with ot
   constexpr int64_t kDay = 24LL * 3600 * 1000;
   constexpr int64_t kWindow = 7 * kDay;
   Envelope a{"id-1", "A1", EventType::kActivityLogged, kNip, {}};
-  CHECK_FALSE(CheckDuplicateAndRemember(m, a, 1000, kWindow));
-  CHECK(CheckDuplicateAndRemember(m, a, 1000 + kDay, kWindow));
+  CHECK_FALSE(IsDuplicate(m, a, 1000, kWindow));
+  CHECK(IsDuplicate(m, a, 1000 + kDay, kWindow));
   Envelope other_source = a;
   other_source.source = "A2";
-  CHECK_FALSE(CheckDuplicateAndRemember(m, other_source, 1000 + kDay, kWindow));
+  CHECK_FALSE(IsDuplicate(m, other_source, 1000 + kDay, kWindow));
   // Remembered, to be persisted: two ids, each once.
   REQUIRE(m.pending.size() == 2);
   CHECK(m.pending[0] == std::pair<std::string, int64_t>{DedupKey("A1", "id-1"), 1000});
   // Exactly at the window's edge the id is still remembered ...
-  CHECK(CheckDuplicateAndRemember(m, a, 1000 + kWindow, kWindow));
+  CHECK(IsDuplicate(m, a, 1000 + kWindow, kWindow));
   // ... one millisecond later it is forgotten, so it applies again.
-  CHECK_FALSE(CheckDuplicateAndRemember(m, a, 1000 + kWindow + 1, kWindow));
+  CHECK_FALSE(IsDuplicate(m, a, 1000 + kWindow + 1, kWindow));
   CHECK(m.applied.size() == 2);  // A2's copy (day 1) is within the window still
 }
 
@@ -187,19 +200,19 @@ TEST_CASE("dedup chunks are written per batch and deleted once all their ids exp
     return Envelope{id, "A1", EventType::kActivityLogged, kNip, {}};
   };
   std::vector<EntityWrite> writes;
-  CHECK_FALSE(CheckDuplicateAndRemember(m, env("a"), 0, kWindow));
-  CHECK_FALSE(CheckDuplicateAndRemember(m, env("b"), 10, kWindow));
+  CHECK_FALSE(IsDuplicate(m, env("a"), 0, kWindow));
+  CHECK_FALSE(IsDuplicate(m, env("b"), 10, kWindow));
   FlushDedup(kNip, m, &writes);  // batch 1: one chunk with both ids
   REQUIRE(writes.size() == 1);
   CHECK(writes[0].key == DedupChunkKey(kNip, 0));
   CHECK(writes[0].value);
-  CHECK_FALSE(CheckDuplicateAndRemember(m, env("c"), 50, kWindow));
+  CHECK_FALSE(IsDuplicate(m, env("c"), 50, kWindow));
   writes.clear();
   FlushDedup(kNip, m, &writes);  // batch 2
   REQUIRE(writes.size() == 1);
   CHECK(writes[0].key == DedupChunkKey(kNip, 1));
   // At 111 "a" (0) and "b" (10) have expired: chunk 0 goes, chunk 1 ("c" at 50) stays.
-  CHECK_FALSE(CheckDuplicateAndRemember(m, env("d"), 111, kWindow));
+  CHECK_FALSE(IsDuplicate(m, env("d"), 111, kWindow));
   writes.clear();
   FlushDedup(kNip, m, &writes);
   REQUIRE(writes.size() == 2);
@@ -217,19 +230,19 @@ TEST_CASE("dedup: an id out of the window applies again even before the memory i
   auto env = [](const char* id) {
     return Envelope{id, "A1", EventType::kActivityLogged, kNip, {}};
   };
-  CHECK_FALSE(CheckDuplicateAndRemember(m, env("a"), 0, kWindow));
-  CHECK_FALSE(CheckDuplicateAndRemember(m, env("b"), 50, kWindow));
-  CHECK_FALSE(CheckDuplicateAndRemember(m, env("c"), 801, kWindow));  // sweeps: "a" goes
-  CHECK(m.applied.count(DedupKey("A1", "a")) == 0);
-  CHECK(m.applied.count(DedupKey("A1", "b")) == 1);
+  CHECK_FALSE(IsDuplicate(m, env("a"), 0, kWindow));
+  CHECK_FALSE(IsDuplicate(m, env("b"), 50, kWindow));
+  CHECK_FALSE(IsDuplicate(m, env("c"), 801, kWindow));  // sweeps: "a" goes
+  CHECK(!Remembered(m, "A1", "a"));
+  CHECK(Remembered(m, "A1", "b"));
   // At 851 "b" (50) is out of the window, but the next sweep is not due: still in memory ...
-  CHECK_FALSE(CheckDuplicateAndRemember(m, env("d"), 851, kWindow));
-  CHECK(m.applied.count(DedupKey("A1", "b")) == 1);
+  CHECK_FALSE(IsDuplicate(m, env("d"), 851, kWindow));
+  CHECK(Remembered(m, "A1", "b"));
   // ... and yet not a duplicate; it is remembered anew with its new time.
-  CHECK(CheckDuplicateAndRemember(m, env("c"), 852, kWindow));
-  CHECK_FALSE(CheckDuplicateAndRemember(m, env("b"), 852, kWindow));
-  CHECK(m.applied.at(DedupKey("A1", "b")) == 852);
-  CHECK(CheckDuplicateAndRemember(m, env("b"), 900, kWindow));
+  CHECK(IsDuplicate(m, env("c"), 852, kWindow));
+  CHECK_FALSE(IsDuplicate(m, env("b"), 852, kWindow));
+  CHECK(Remembered(m, "A1", "b") == 852);
+  CHECK(IsDuplicate(m, env("b"), 900, kWindow));
 }
 
 TEST_CASE("dedup: reloaded, an id applied twice (in two chunks) keeps its later time") {
@@ -240,11 +253,11 @@ TEST_CASE("dedup: reloaded, an id applied twice (in two chunks) keeps its later 
     return Envelope{id, "A1", EventType::kActivityLogged, kNip, {}};
   };
   std::vector<EntityWrite> writes;
-  REQUIRE_FALSE(CheckDuplicateAndRemember(s.dedup, env("a"), 0, kWindow));
-  REQUIRE_FALSE(CheckDuplicateAndRemember(s.dedup, env("x"), 95, kWindow));
+  REQUIRE_FALSE(IsDuplicate(s.dedup, env("a"), 0, kWindow));
+  REQUIRE_FALSE(IsDuplicate(s.dedup, env("x"), 95, kWindow));
   FlushDedup(kNip, s.dedup, &writes);  // chunk 0: a@0, x@95 (alive while x is)
-  REQUIRE_FALSE(CheckDuplicateAndRemember(s.dedup, env("a"), 150, kWindow));  // a again
-  FlushDedup(kNip, s.dedup, &writes);                                         // chunk 1: a@150
+  REQUIRE_FALSE(IsDuplicate(s.dedup, env("a"), 150, kWindow));  // a again
+  FlushDedup(kNip, s.dedup, &writes);                           // chunk 1: a@150
   std::string core;
   EncodeEmployeeCore(s, &core);
   // Read back the way the pipeline does: the core, then the chunks it lists as live.
@@ -253,8 +266,16 @@ TEST_CASE("dedup: reloaded, an id applied twice (in two chunks) keeps its later 
   const std::vector<std::string> keys = DedupChunksToRead(kNip, back, kWindow, 150);
   CHECK(keys == std::vector<std::string>{DedupChunkKey(kNip, 0), DedupChunkKey(kNip, 1)});
   for (const auto& w : writes) REQUIRE(AbsorbEmployeeEntity(w.key.substr(8), *w.value, &back).ok());
-  CHECK(back.dedup.applied.at(DedupKey("A1", "a")) == 150);
-  CHECK(CheckDuplicateAndRemember(back.dedup, env("a"), 200, kWindow));
+  CHECK(Remembered(back.dedup, "A1", "a") == 150);
+  // Reloaded, only fingerprints are in memory: a match needs the full ids of the chunks.
+  CHECK(CheckDuplicateAndRemember(back.dedup, env("a"), 200, kWindow) == DedupCheck::kNeedIds);
+  CHECK(back.dedup.pending.empty());  // nothing remembered yet
+  for (const auto& key : DedupChunksToRead(kNip, back, kWindow, 200)) {
+    for (const auto& w : writes) {
+      if (w.key == key) REQUIRE(AbsorbDedupChunkIds(*w.value, &back.dedup).ok());
+    }
+  }
+  CHECK(IsDuplicate(back.dedup, env("a"), 200, kWindow));
   // For an event at 196 or later, x (95) is out of the window: chunk 0 is not read at all ...
   EmployeeState later;
   REQUIRE(AbsorbEmployeeEntity(EmployeeCoreKey(kNip).substr(8), core, &later).ok());
@@ -263,8 +284,54 @@ TEST_CASE("dedup: reloaded, an id applied twice (in two chunks) keeps its later 
         std::vector<std::string>{DedupChunkKey(kNip, 1)});
   CHECK(DedupChunksToRead(kNip, later, kWindow, 251).empty());
   // ... and that event's sweep deletes it from the store, unread.
-  CHECK_FALSE(CheckDuplicateAndRemember(later.dedup, env("y"), 197, kWindow));
+  CHECK_FALSE(IsDuplicate(later.dedup, env("y"), 197, kWindow));
   CHECK(later.dedup.expired == std::vector<uint64_t>{0});
+}
+
+TEST_CASE("dedup: a fingerprint match whose full id is not stored is no duplicate") {
+  // Two ids with one fingerprint: made here by remembering a fingerprint without its id.
+  DedupMemory m;
+  constexpr int64_t kWindow = 100;
+  Envelope x{"x", "A1", EventType::kActivityLogged, kNip, {}};
+  m.applied.Remember(DedupFingerprint(DedupKey("A1", "x")), 50);
+  m.chunks.push_back({0, 50});  // "stored" (under the same fingerprint: another id)
+  m.newest_ms = 50;
+  CHECK(CheckDuplicateAndRemember(m, x, 60, kWindow) == DedupCheck::kNeedIds);
+  m.stored_ids.emplace();  // the chunk's full ids: another id only
+  (*m.stored_ids)[DedupKey("A1", "other")] = 50;
+  CHECK_FALSE(IsDuplicate(m, x, 60, kWindow));
+  CHECK(m.pending.size() == 1);
+  // Now it is applied: a second copy is a duplicate (found among this batch's full ids).
+  CHECK(IsDuplicate(m, x, 70, kWindow));
+  // Flushed, the full ids are dropped again (they are read for one batch only).
+  std::vector<EntityWrite> writes;
+  FlushDedup(kNip, m, &writes);
+  CHECK_FALSE(m.stored_ids);
+}
+
+TEST_CASE("fingerprint table: remembers the newest time, drops the old, compares by content") {
+  FingerprintTable t;
+  for (uint64_t fp = 1; fp <= 1000; ++fp)
+    t.Remember(fp * 0x9e3779b97f4a7c15ull, static_cast<int64_t>(fp));
+  CHECK(t.size() == 1000);
+  t.Remember(7 * 0x9e3779b97f4a7c15ull, 3);  // older: kept at 7
+  t.Remember(8 * 0x9e3779b97f4a7c15ull, 5000);
+  CHECK(t.Find(7 * 0x9e3779b97f4a7c15ull) == 7);
+  CHECK(t.Find(8 * 0x9e3779b97f4a7c15ull) == 5000);
+  CHECK_FALSE(t.Find(1001 * 0x9e3779b97f4a7c15ull));
+  CHECK(t.MemoryBytes() <= 2048 * 16);  // at most 3/4 full, doubling: < 2 slots an entry
+  CHECK(t.DropOlderThan(900) == 900);   // 8 was renewed at 5000; the oldest kept is 900
+  CHECK(t.size() == 102);               // 900..1000 and 8
+  CHECK_FALSE(t.Find(899 * 0x9e3779b97f4a7c15ull));
+  FingerprintTable u;
+  for (uint64_t fp = 1000; fp >= 900; --fp)
+    u.Remember(fp * 0x9e3779b97f4a7c15ull, static_cast<int64_t>(fp));
+  CHECK_FALSE(t == u);
+  u.Remember(8 * 0x9e3779b97f4a7c15ull, 5000);
+  CHECK(t == u);
+  CHECK(t.DropOlderThan(INT64_MAX) == INT64_MAX);
+  CHECK(t.size() == 0);
+  CHECK(t.MemoryBytes() == 0);
 }
 
 TEST_CASE("dedup keys cannot collide across source and id boundaries") {

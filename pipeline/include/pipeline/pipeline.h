@@ -79,6 +79,8 @@ class Pipeline : public ingest::PartitionListener {
                                        int64_t timestamp_ms);
   Status ReadEntities(int32_t partition, Nip nip, const std::vector<std::string>& keys,
                       processors::EmployeeState* state);
+  Status ReadDedupIds(int32_t partition, Nip nip, int64_t timestamp_ms,
+                      processors::EmployeeState& state);
   Status EnsureYears(int32_t partition, Nip nip, CachedEmployee& employee,
                      const processors::YearsNeeded& need);
   void EvictIfOverBudget();

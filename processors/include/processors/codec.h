@@ -46,6 +46,10 @@ void FlushDedup(Nip nip, DedupMemory& memory, std::vector<EntityWrite>* writes);
 std::vector<std::string> DedupChunksToRead(Nip nip, const EmployeeState& state, int64_t window_ms,
                                            int64_t timestamp_ms);
 
+// The full ids of one dedup chunk (a DedupChunksToRead value) into memory->stored_ids, which
+// is created (empty) when absent: what CheckDuplicateAndRemember needs after kNeedIds.
+Status AbsorbDedupChunkIds(std::string_view value, DedupMemory* memory);
+
 // Absorbs one entity found under EmployeeKey(nip); `suffix` is its key after that prefix.
 // Reading every entity of an employee, in any order, rebuilds the whole state.
 Status AbsorbEmployeeEntity(std::string_view suffix, std::string_view value, EmployeeState* state);

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "core/event.h"
+#include "processors/fingerprints.h"
 #include "processors/kpi.h"
 
 namespace kinerja::processors {
@@ -69,29 +70,33 @@ struct YearState {
 };
 
 // The dedup memory of one employee (docs/events.md rule 2): each applied (source, id) with the
-// Kafka timestamp of the applied copy. Kept exactly (full strings, no hashes). In memory a hash
-// map; in the store, "chunks": the ids one batch remembered for this employee, written once
-// beside the employee's state and deleted when all of them have expired. A batch therefore
-// writes one chunk per employee it touched, however many ids that employee got. The list of
-// live chunks is kept in the employee's core, so loading an employee point-reads just the
-// chunks that can still hold an id inside the window.
+// Kafka timestamp of the applied copy. In memory, 64-bit fingerprints in a flat table (16 bytes
+// an id); a fingerprint match is confirmed against the full ids, so the check stays exact. In
+// the store, "chunks": the full ids one batch remembered for this employee, written once beside
+// the employee's state and deleted when all of them have expired. A batch therefore writes one
+// chunk per employee it touched, however many ids that employee got. The list of live chunks is
+// kept in the employee's core, so loading an employee point-reads just the chunks that can
+// still hold an id inside the window.
 struct DedupMemory {
   struct Chunk {
     uint64_t seq = 0;    // part of the chunk's store key
     int64_t max_ms = 0;  // the chunk can go once this is out of the window
     friend bool operator==(const Chunk&, const Chunk&) = default;
   };
-  // DedupKey(source, id) -> timestamp ms. May still hold ids that left the window (they are
-  // swept in bulk, see CheckDuplicateAndRemember); a lookup ignores them.
-  std::unordered_map<std::string, int64_t> applied;
+  // DedupFingerprint(DedupKey(source, id)) -> timestamp ms. May still hold ids that left the
+  // window (they are swept in bulk, see CheckDuplicateAndRemember); a lookup ignores them.
+  FingerprintTable applied;
   int64_t newest_ms = INT64_MIN;      // newest timestamp seen (the window's clock)
   int64_t oldest_ms = INT64_MAX;      // <= every timestamp in `applied` and every chunk's max_ms
   int64_t next_sweep_ms = INT64_MIN;  // no sweep before the window's start passes this
   std::vector<Chunk> chunks;          // persisted chunks
   uint64_t next_seq = 0;
-  // Not yet persisted: remembered ids, and chunks whose ids have all expired.
+  // Not yet persisted: remembered ids (full keys), and chunks whose ids have all expired.
   std::vector<std::pair<std::string, int64_t>> pending;
   std::vector<uint64_t> expired;
+  // The full ids of the persisted chunks, read only to confirm a fingerprint match
+  // (DedupCheck::kNeedIds); dropped when the batch's ids are flushed (FlushDedup).
+  std::optional<std::unordered_map<std::string, int64_t>> stored_ids;
   friend bool operator==(const DedupMemory& a, const DedupMemory& b) {  // not the bookkeeping
     return a.applied == b.applied && a.newest_ms == b.newest_ms && a.chunks == b.chunks &&
            a.next_seq == b.next_seq && a.pending == b.pending && a.expired == b.expired;
@@ -116,13 +121,16 @@ struct YearsNeeded {
 };
 YearsNeeded YearsNeededBy(const Event& event, const EmployeeState& state);
 
-// Dedup (docs/events.md rule 2): true if (source, id) was applied to this employee within
-// `window_ms` of Kafka message time. Otherwise remembers it (in `pending`) and returns false.
+// Dedup (docs/events.md rule 2): kDuplicate if (source, id) was applied to this employee within
+// `window_ms` of Kafka message time. Otherwise remembers it (in `pending`) and returns kNew.
 // Entries older than the window, relative to the newest timestamp seen, no longer count, and
 // are forgotten in bulk sweeps (amortised O(1) per event); chunks left with no live id go to
-// `expired`.
-bool CheckDuplicateAndRemember(DedupMemory& memory, const Envelope& envelope, int64_t timestamp_ms,
-                               int64_t window_ms);
+// `expired`. kNeedIds: the fingerprint matched an id that may be in a persisted chunk; nothing
+// was remembered. Read the full ids of the chunks into `stored_ids` (codec.h,
+// AbsorbDedupChunkIds) and check again: the answer is then exact.
+enum class DedupCheck { kNew, kDuplicate, kNeedIds };
+DedupCheck CheckDuplicateAndRemember(DedupMemory& memory, const Envelope& envelope,
+                                     int64_t timestamp_ms, int64_t window_ms);
 
 struct ApplyEffect {
   // The data month that decides the export window (docs/kpis.md): realisasi and evidence period,
