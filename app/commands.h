@@ -30,13 +30,21 @@ struct RunFlags {
   size_t batch_size = 50000;
   int window_months = 13;
   double dedup_window_hours = 7 * 24;
-  size_t cache_employees = 200000;
+  size_t memory_mb = 768;  // split by MemoryBudgetOf
   // group.instance.id: "auto" derives one from the host name and the state directory
   // (StaticInstanceId), "none" turns static membership off.
   std::string instance_id = "auto";
   std::string log_level = "info";  // debug, info, warn, error or off
 };
 int Run(const RunFlags& flags);
+// --memory-mb, split: 1/8 librdkafka's prefetch, 1/4 RocksDB (its cache and write buffers),
+// 1/2 the employee cache; the last 1/8 is left for the batch in flight, decoding and the rest.
+struct MemoryBudget {
+  size_t prefetch_bytes;
+  size_t rocksdb_bytes;
+  size_t employee_cache_bytes;
+};
+MemoryBudget MemoryBudgetOf(size_t memory_mb);
 // The group.instance.id of `flags.instance_id`; empty when static membership is off. "auto":
 // "kinerja-<host>-<hash of the absolute state directory>", the same at every restart of one
 // instance and different for two instances (two cannot share a state directory).

@@ -78,6 +78,11 @@ std::string StaticInstanceId(const RunFlags& flags) {
   return id + "-" + std::string(hex, 8);
 }
 
+MemoryBudget MemoryBudgetOf(size_t memory_mb) {
+  const size_t total = memory_mb << 20;
+  return {total / 8, total / 4, total / 2};
+}
+
 Result<ingest::KafkaProperties> KafkaClientProperties(const KafkaFlags& flags) {
   return ResolveKafkaProperties(flags.config_file, flags.properties,
                                 [](const char* name) { return std::getenv(name); });
@@ -105,8 +110,13 @@ int Run(const RunFlags& f) {
   // error whatever the state holds), and before the consumer joins the group: a refused state
   // leaves no member behind (and librdkafka 2.0.2 can abort on an assertion when a consumer of
   // the cooperative-sticky assignor is destroyed in the middle of its first join).
+  const MemoryBudget budget = MemoryBudgetOf(f.memory_mb);
+  probe.MemoryBudget(pipeline::MemoryPool::kPrefetch, budget.prefetch_bytes);
+  probe.MemoryBudget(pipeline::MemoryPool::kStateStore, budget.rocksdb_bytes);
+  probe.MemoryBudget(pipeline::MemoryPool::kEmployeeCache, budget.employee_cache_bytes);
   storage::RocksDbOptions db_options;
   db_options.path = f.state_dir;
+  db_options.memory_bytes = budget.rocksdb_bytes;
   auto store = storage::OpenRocksDbStateStore(db_options);
   if (!store.ok()) return Fail(store.status());
   // A state built from another topic is refused before anything is consumed; the partition
@@ -124,6 +134,7 @@ int Run(const RunFlags& f) {
   source_options.topic = f.kafka.topic;
   source_options.group_id = f.group;
   source_options.group_instance_id = StaticInstanceId(f);
+  source_options.prefetch_bytes = budget.prefetch_bytes;
   source_options.extra = extra;
   source_options.errors = &probe;
   auto source = ingest::KafkaSource::Create(source_options);
@@ -132,7 +143,7 @@ int Run(const RunFlags& f) {
   pipeline::PipelineOptions options;
   options.max_batch_messages = f.batch_size;
   options.stop_at_end = f.stop_at_end;
-  options.max_cached_employees = f.cache_employees;
+  options.max_cache_bytes = budget.employee_cache_bytes;
   options.dedup_window_ms = static_cast<int64_t>(f.dedup_window_hours * 3600 * 1000);
   options.topic = f.kafka.topic;
   options.phases = phases->get();

@@ -67,6 +67,7 @@
 #include "ingest/source.h"
 #include "pipeline/pipeline.h"
 #include "pipeline/probe.h"
+#include "storage/forwarding_store.h"
 #include "storage/state_store.h"
 
 namespace {
@@ -687,16 +688,13 @@ class CountingProbe : public kinerja::pipeline::NullProbe {
 
 // The real store, with counts of what the pipeline reads and writes (a thin decorator: one
 // extra call per scan and per entity read, nothing per key written).
-class CountingStore : public kinerja::storage::StateStore {
+class CountingStore : public kinerja::storage::ForwardingStateStore {
  public:
-  explicit CountingStore(kinerja::storage::StateStore* inner) : inner_(inner) {}
-  kinerja::Result<kinerja::storage::PartitionSnapshot> LoadPartition(int32_t partition) override {
-    return inner_->LoadPartition(partition);
-  }
+  explicit CountingStore(kinerja::storage::StateStore* inner) : ForwardingStateStore(inner) {}
   Status GetEntities(int32_t partition, const std::vector<std::string>& keys,
                      std::vector<std::optional<std::string>>* values) override {
     ++gets;
-    Status st = inner_->GetEntities(partition, keys, values);
+    Status st = inner()->GetEntities(partition, keys, values);
     for (const auto& v : *values) {
       if (v) {
         ++entities_read;
@@ -709,12 +707,12 @@ class CountingStore : public kinerja::storage::StateStore {
       int32_t partition, std::string_view prefix,
       const std::function<Status(std::string_view, std::string_view)>& fn) override {
     ++scans;
-    return inner_->ScanEntities(partition, prefix,
-                                [&](std::string_view suffix, std::string_view value) {
-                                  ++entities_read;
-                                  bytes_read += value.size();
-                                  return fn(suffix, value);
-                                });
+    return inner()->ScanEntities(partition, prefix,
+                                 [&](std::string_view suffix, std::string_view value) {
+                                   ++entities_read;
+                                   bytes_read += value.size();
+                                   return fn(suffix, value);
+                                 });
   }
   Status Commit(const kinerja::storage::WriteSet& w) override {
     ++commits;
@@ -723,20 +721,11 @@ class CountingStore : public kinerja::storage::StateStore {
       if (e.value) bytes_written += e.value->size();
     }
     counters_written += w.counters.size();
-    return inner_->Commit(w);
+    return inner()->Commit(w);
   }
-  Status ForEachPartition(
-      const std::function<kinerja::Status(int32_t, const kinerja::storage::PartitionSnapshot&)>& fn)
-      override {
-    return inner_->ForEachPartition(fn);
-  }
-  uint64_t ApproximateSizeBytes() override { return inner_->ApproximateSizeBytes(); }
 
   uint64_t gets = 0, scans = 0, entities_read = 0, bytes_read = 0;
   uint64_t commits = 0, entities_written = 0, bytes_written = 0, counters_written = 0;
-
- private:
-  kinerja::storage::StateStore* inner_;
 };
 
 // ---------------------------------------------------------------------------------------------

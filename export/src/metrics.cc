@@ -43,6 +43,9 @@ struct MetricsProbe::Impl {
   prometheus::Histogram* event_age = nullptr;
   std::vector<double> event_age_bounds;
   prometheus::Gauge* state_size = nullptr;
+  std::array<prometheus::Gauge*, pipeline::kMemoryPoolCount> memory_budget{};
+  std::array<prometheus::Gauge*, pipeline::kMemoryPoolCount> memory_used{};  // not prefetch
+  prometheus::Gauge* cache_employees = nullptr;
   std::unique_ptr<AgencyMetrics> agencies;
   prometheus::Family<prometheus::Counter>* kafka_errors = nullptr;
   std::mutex kafka_errors_mu;  // KafkaError runs on librdkafka's threads
@@ -50,6 +53,18 @@ struct MetricsProbe::Impl {
 };
 
 namespace {
+std::string_view MemoryPoolName(pipeline::MemoryPool pool) {
+  switch (pool) {
+    case pipeline::MemoryPool::kPrefetch:
+      return "prefetch";
+    case pipeline::MemoryPool::kStateStore:
+      return "rocksdb";
+    case pipeline::MemoryPool::kEmployeeCache:
+      return "employee_cache";
+  }
+  return "unknown";
+}
+
 // Created at start (at 0) so that the first error shows in rate() and increase(); other codes
 // get their series when they first occur (librdkafka's error codes are a fixed set).
 constexpr std::string_view kKafkaClients[] = {"consumer", "producer"};
@@ -137,6 +152,26 @@ MetricsProbe::MetricsProbe(prometheus::Registry& r, ProbeOptions options)
                            .Help("Approximate RocksDB live data size.")
                            .Register(r)
                            .Add({});
+  auto& budget = BuildGauge()
+                     .Name("kinerja_memory_budget_bytes")
+                     .Help("Memory budget of each pool (kinerja run --memory-mb).")
+                     .Register(r);
+  auto& used = BuildGauge()
+                   .Name("kinerja_memory_used_bytes")
+                   .Help("Memory a pool holds, as measured after the last commit.")
+                   .Register(r);
+  for (size_t i = 0; i < pipeline::kMemoryPoolCount; ++i) {
+    const std::string pool(MemoryPoolName(static_cast<pipeline::MemoryPool>(i)));
+    impl_->memory_budget[i] = &budget.Add({{"pool", pool}});
+    if (i != static_cast<size_t>(pipeline::MemoryPool::kPrefetch)) {
+      impl_->memory_used[i] = &used.Add({{"pool", pool}});
+    }
+  }
+  impl_->cache_employees = &BuildGauge()
+                                .Name("kinerja_employee_cache_entries")
+                                .Help("Employees kept in memory between batches.")
+                                .Register(r)
+                                .Add({});
 }
 
 MetricsProbe::~MetricsProbe() = default;
@@ -197,6 +232,21 @@ void MetricsProbe::Assignment(size_t owned, bool changed) {
 }
 
 void MetricsProbe::StateSize(uint64_t bytes) { impl_->state_size->Set(static_cast<double>(bytes)); }
+
+void MetricsProbe::CacheSize(uint64_t bytes, uint64_t employees) {
+  impl_->memory_used[static_cast<size_t>(pipeline::MemoryPool::kEmployeeCache)]->Set(
+      static_cast<double>(bytes));
+  impl_->cache_employees->Set(static_cast<double>(employees));
+}
+
+void MetricsProbe::StoreMemory(uint64_t bytes) {
+  impl_->memory_used[static_cast<size_t>(pipeline::MemoryPool::kStateStore)]->Set(
+      static_cast<double>(bytes));
+}
+
+void MetricsProbe::MemoryBudget(pipeline::MemoryPool pool, uint64_t bytes) {
+  impl_->memory_budget[static_cast<size_t>(pool)]->Set(static_cast<double>(bytes));
+}
 
 void MetricsProbe::AgenciesKnown(const std::vector<std::string>& agencies) {
   for (const auto& a : agencies) impl_->agencies->Touch(a);

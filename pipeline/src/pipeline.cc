@@ -51,6 +51,9 @@ std::string_view PhaseName(Phase phase) {
 using processors::EmployeeState;
 using processors::KpiTable;
 
+// What a cache entry costs beyond its state: the hash map node, the key, the bookkeeping.
+constexpr size_t kCacheEntryBytes = 64 + sizeof(Nip) + 64;
+
 // An employee read from the store. Only the years an event needed are read (codec.h stores one
 // entity per year), so the cost of an event does not grow with the years stored.
 struct Pipeline::CachedEmployee {
@@ -58,6 +61,7 @@ struct Pipeline::CachedEmployee {
   std::vector<int> loaded_years;  // years read from the store (whether or not they existed)
   bool all_years = false;         // every year has been read
   uint64_t last_used = 0;         // batch number, for eviction
+  size_t bytes = 0;               // charged to the cache (processors::ApproximateBytes)
 };
 
 struct Pipeline::Partition {
@@ -161,6 +165,14 @@ Status Pipeline::RunOnce(bool* idle) {
     }
     if (Status st = ProcessMessage(m, batch); !st.ok()) return Latch(std::move(st));
     ++applied;
+    if (cache_bytes_ > options_.max_cache_bytes) {
+      // This batch has loaded more employees than the cache may hold: commit what is applied
+      // (which lets the cache evict), then apply the rest of the messages as the next batch.
+      if (Status st = CommitBatch(batch); !st.ok()) return Latch(std::move(st));
+      batch = Batch{};
+      ++batches_;
+      EnterPhase(Phase::kBatch);
+    }
   }
   if (Status st = CommitBatch(batch); !st.ok()) return Latch(std::move(st));
   RefreshLag();
@@ -213,6 +225,8 @@ Result<Pipeline::CachedEmployee*> Pipeline::LoadEmployee(Partition& part, int32_
           &fresh.state));
     }
     it = part.employees.emplace(nip, std::move(fresh)).first;
+    ++cached_employees_;
+    Recharge(it->second);
   }
   it->second.last_used = batches_;
   return &it->second;
@@ -267,6 +281,7 @@ Status Pipeline::EnsureYears(int32_t partition, Nip nip, CachedEmployee& e,
     }
     e.all_years = true;
     e.loaded_years.clear();
+    Recharge(e);
     return Status::OK();
   }
   if (!need.year ||
@@ -276,6 +291,7 @@ Status Pipeline::EnsureYears(int32_t partition, Nip nip, CachedEmployee& e,
   KINERJA_RETURN_IF_ERROR(
       ReadEntities(partition, nip, {processors::YearKey(nip, *need.year)}, &e.state));
   e.loaded_years.push_back(*need.year);
+  Recharge(e);
   return Status::OK();
 }
 
@@ -372,6 +388,7 @@ Status Pipeline::CommitBatch(Batch& batch) {
       auto& core = writes.entities.emplace_back(
           storage::WriteSet::Entity{p, processors::EmployeeCoreKey(nip), ""});
       processors::EncodeEmployeeCore(state, &*core.value);
+      Recharge(part.employees.at(nip));  // its pending ids are flushed, its years may have grown
     }
   }
   for (const auto& [p, delta] : batch.deltas) {
@@ -440,28 +457,55 @@ Status Pipeline::CommitBatch(Batch& batch) {
     }
   }
   probe_->StateSize(store_->ApproximateSizeBytes());
+  probe_->StoreMemory(store_->MemoryBytes());
   return Status::OK();
 }
 
+void Pipeline::Recharge(CachedEmployee& e) {
+  const size_t bytes = processors::ApproximateBytes(e.state) + kCacheEntryBytes;
+  cache_bytes_ = cache_bytes_ - e.bytes + bytes;
+  e.bytes = bytes;
+}
+
 void Pipeline::EvictIfOverBudget() {
-  size_t cached = 0;
-  for (const auto& [p, part] : partitions_) cached += part->employees.size();
-  if (cached <= options_.max_cached_employees) return;
-  // Everything is committed: any entry can go. Keep the most recently used three quarters of
-  // the budget, so eviction runs once per budget/4 new employees (amortised O(1)).
-  std::vector<uint64_t> stamps;
-  stamps.reserve(cached);
-  for (const auto& [p, part] : partitions_) {
-    for (const auto& [nip, e] : part->employees) stamps.push_back(e.last_used);
+  if (cache_bytes_ > options_.max_cache_bytes ||
+      cached_employees_ > options_.max_cached_employees) {
+    // Everything is committed: any entry can go. Keep the most recently used that fit in three
+    // quarters of each budget, so eviction runs once per quarter of a budget of new employees
+    // (amortised O(log n) per employee).
+    struct Entry {
+      uint64_t last_used;
+      size_t bytes;
+      Partition* part;
+      Nip nip;
+    };
+    std::vector<Entry> entries;
+    entries.reserve(cached_employees_);
+    for (auto& [p, part] : partitions_) {
+      for (const auto& [nip, e] : part->employees) {
+        entries.push_back({e.last_used, e.bytes, part.get(), nip});
+      }
+    }
+    std::sort(entries.begin(), entries.end(),
+              [](const Entry& a, const Entry& b) { return a.last_used > b.last_used; });
+    const size_t keep_bytes = options_.max_cache_bytes / 4 * 3;
+    const size_t keep_count = options_.max_cached_employees / 4 * 3;
+    size_t bytes = 0;
+    size_t count = 0;
+    bool full = false;
+    for (const Entry& e : entries) {
+      full = full || bytes + e.bytes > keep_bytes || count + 1 > keep_count;
+      if (full) {
+        e.part->employees.erase(e.nip);
+      } else {
+        bytes += e.bytes;
+        ++count;
+      }
+    }
+    cache_bytes_ = bytes;
+    cached_employees_ = count;
   }
-  const size_t keep = options_.max_cached_employees / 4 * 3;
-  auto cut = stamps.end() - static_cast<std::ptrdiff_t>(std::min(keep, stamps.size()));
-  std::nth_element(stamps.begin(), cut, stamps.end());
-  const uint64_t threshold = cut == stamps.end() ? UINT64_MAX : *cut;
-  for (auto& [p, part] : partitions_) {
-    std::erase_if(part->employees,
-                  [&](const auto& entry) { return entry.second.last_used < threshold; });
-  }
+  probe_->CacheSize(cache_bytes_, cached_employees_);
 }
 
 // Before any partition's state is taken on: a state built from another topic, or from this
@@ -541,6 +585,8 @@ Status Pipeline::OnRevoked(const std::vector<int32_t>& ps) {
       totals_.AddAll(it->second->counters, -1);
       newest_.erase(p);
     }
+    for (const auto& [nip, e] : it->second->employees) cache_bytes_ -= e.bytes;
+    cached_employees_ -= it->second->employees.size();
     partitions_.erase(it);
     probe_->PartitionLag(p, std::nullopt);
   }

@@ -376,6 +376,53 @@ ApplyEffect Apply(const Event& event, EmployeeState& s, KpiTable* d) {
   return effect;
 }
 
+namespace {
+
+// glibc malloc: 8 bytes of header, chunks in steps of 16, 32 at least.
+constexpr size_t Chunk(size_t n) { return std::max<size_t>(32, (n + 8 + 15) / 16 * 16); }
+// A std::map node: three pointers and a colour word before the value.
+constexpr size_t MapNode(size_t value) { return Chunk(32 + value); }
+size_t Heap(const std::string& s) { return s.capacity() > 15 ? Chunk(s.capacity() + 1) : 0; }
+template <class T>
+size_t Heap(const std::vector<T>& v) {
+  return v.capacity() == 0 ? 0 : Chunk(v.capacity() * sizeof(T));
+}
+
+size_t YearBytes(const YearState& y) {
+  size_t n = 0;
+  if (y.skp) {
+    n += Heap(*y.skp);
+    for (const SkpIndicator& i : *y.skp) n += Heap(i.id) + Heap(i.unit);
+  }
+  for (const auto& [month, m] : y.months) {
+    n += MapNode(sizeof(MonthIndex) + sizeof(MonthState));
+    for (const auto& [id, im] : m.indicators) {
+      n += MapNode(sizeof(std::string) + sizeof(IndicatorMonth)) + Heap(id) + Heap(im.evidence);
+      for (const std::string& e : im.evidence) n += Heap(e);
+    }
+  }
+  for (const auto& [key, record] : y.training) {
+    n += MapNode(sizeof(key) + sizeof(record)) + Heap(key.second);
+  }
+  return n;
+}
+
+}  // namespace
+
+size_t ApproximateBytes(const EmployeeState& s) {
+  size_t n = sizeof(EmployeeState);
+  if (s.master) n += Heap(s.master->agency) + Heap(s.master->unit);
+  for (const auto& [year, y] : s.years)
+    n += MapNode(sizeof(int) + sizeof(YearState)) + YearBytes(y);
+  const DedupMemory& d = s.dedup;
+  n += d.applied.MemoryBytes() + Heap(d.chunks) + Heap(d.pending) + Heap(d.expired);
+  for (const auto& [key, ts] : d.pending) n += Heap(key);
+  if (d.stored_ids) {
+    for (const auto& [key, ts] : *d.stored_ids) n += Chunk(sizeof(key) + 16) + Heap(key);
+  }
+  return n;
+}
+
 void Contribution(const EmployeeState& s, KpiTable* out) { EmitAll(s, +1, out); }
 
 }  // namespace kinerja::processors

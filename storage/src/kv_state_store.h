@@ -27,6 +27,7 @@ class OrderedKv {
                           std::vector<std::optional<std::string>>* values) = 0;
   virtual Status Apply(const std::vector<Op>& ops) = 0;  // atomically
   virtual uint64_t ApproximateSizeBytes() = 0;
+  virtual uint64_t MemoryBytes() = 0;
 };
 
 class KvStateStore : public StateStore {
@@ -135,6 +136,7 @@ class KvStateStore : public StateStore {
   }
 
   uint64_t ApproximateSizeBytes() override { return kv_->ApproximateSizeBytes(); }
+  uint64_t MemoryBytes() override { return kv_->MemoryBytes(); }
 
   Result<std::optional<StateIdentity>> LoadIdentity() override {
     std::vector<std::optional<std::string>> values;

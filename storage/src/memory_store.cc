@@ -33,6 +33,7 @@ class MemoryKv : public OrderedKv {
     }
     return Status::OK();
   }
+  uint64_t MemoryBytes() override { return ApproximateSizeBytes(); }
   uint64_t ApproximateSizeBytes() override {
     uint64_t n = 0;
     for (const auto& [k, v] : data_) n += k.size() + v.size();

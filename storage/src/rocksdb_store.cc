@@ -8,6 +8,7 @@
 #include <rocksdb/filter_policy.h>
 #include <rocksdb/table.h>
 #include <rocksdb/write_batch.h>
+#include <rocksdb/write_buffer_manager.h>
 
 #include "kv_state_store.h"
 #include "log/log.h"
@@ -81,6 +82,12 @@ class RocksKv : public OrderedKv {
     return Wrap(db_->Write(write_options_, &batch), where_ + ": commit");
   }
 
+  uint64_t MemoryBytes() override {
+    uint64_t usage = 0;
+    if (!db_->GetIntProperty(rocksdb::DB::Properties::kBlockCacheUsage, &usage)) usage = 0;
+    return usage;
+  }
+
   uint64_t ApproximateSizeBytes() override {
     // Both properties exist in every RocksDB this builds with; an unknown one counts as 0.
     uint64_t live = 0, mem = 0;
@@ -134,13 +141,20 @@ rocksdb::Options EngineOptions(const RocksDbOptions& o) {
   rocksdb::Options options;
   options.info_log = std::make_shared<RocksLogger>();
   options.create_if_missing = !o.read_only;
-  options.write_buffer_size = o.write_buffer_bytes;
+  // One cache bounds RocksDB's memory: blocks, index and filter blocks, and (charged to it by
+  // the write buffer manager) the memtables, which get at most half of it.
+  std::shared_ptr<rocksdb::Cache> cache = rocksdb::NewLRUCache(o.memory_bytes);
+  options.write_buffer_manager =
+      std::make_shared<rocksdb::WriteBufferManager>(o.memory_bytes / 2, cache);
+  options.write_buffer_size = std::max<size_t>(o.memory_bytes / 4, 1 << 20);
   options.max_write_buffer_number = 4;
   options.max_background_jobs = 2;
   options.compression = rocksdb::kLZ4Compression;
   options.bottommost_compression = rocksdb::kZSTD;
   rocksdb::BlockBasedTableOptions table;
-  table.block_cache = rocksdb::NewLRUCache(o.block_cache_bytes);
+  table.block_cache = cache;
+  table.cache_index_and_filter_blocks = true;
+  table.pin_l0_filter_and_index_blocks_in_cache = true;
   table.filter_policy.reset(rocksdb::NewBloomFilterPolicy(10));
   options.table_factory.reset(rocksdb::NewBlockBasedTableFactory(table));
   return options;

@@ -638,3 +638,63 @@ TEST_CASE("the phase observer is told each step of the loop, and shutdown stays 
   CHECK(phases.committed.back() == 2);
   CHECK(PhaseName(Phase::kStarting) == "starting");
 }
+
+TEST_CASE("the employee cache stays within its byte budget - a batch past it commits early") {
+  // 300 employees, 4 events each, in one poll of 1,200 messages; a cache budget of 24 KiB holds
+  // a few dozen of them. The batch is committed whenever the cache passes the budget, and the
+  // least recently used are evicted; the KPIs are those of a run with an unbounded cache.
+  struct CacheProbe : NullProbe {
+    size_t commits = 0;
+    uint64_t max_bytes = 0;
+    uint64_t last_employees = 0;
+    void BatchCommitted(const BatchCounts&, double, int64_t) override { ++commits; }
+    void CacheSize(uint64_t bytes, uint64_t employees) override {
+      max_bytes = std::max(max_bytes, bytes);
+      last_employees = employees;
+    }
+  };
+  auto fill = [](ingest::MemorySource& src) {
+    for (int i = 0; i < 300; ++i) {
+      const std::string nip = std::to_string(198609262015051001ULL + static_cast<uint64_t>(i));
+      const std::string agency = i % 2 == 0 ? "A1" : "A2";
+      Append(src, 0, nip, Ev::Upsert("u" + std::to_string(i), nip, agency));
+      for (int d = 1; d <= 3; ++d) {
+        Append(src, 0, nip,
+               Ev::Activity("a" + std::to_string(i) + "-" + std::to_string(d), nip,
+                            "2026-03-0" + std::to_string(d), 10 * d, "administrative"));
+      }
+    }
+  };
+  ingest::MemoryDeadLetters dlq;
+  PipelineOptions unbounded;
+  unbounded.max_batch_messages = 5000;
+  unbounded.max_cache_bytes = SIZE_MAX;
+  auto reference_store = storage::NewMemoryStateStore();
+  ingest::MemorySource reference_src(1);
+  fill(reference_src);
+  CacheProbe reference_probe;
+  Pipeline reference(unbounded, &reference_src, &dlq, reference_store.get(), &reference_probe);
+  Drain(reference);
+  CHECK(reference_probe.commits == 1);
+  CHECK(reference_probe.last_employees == 300);
+  // 150 employees in each agency, 10 + 20 + 30 minutes each.
+  CHECK(reference.Snapshot().counters.Get(AdminMinutes("A1", 2026, 3)) == 150 * 60);
+
+  PipelineOptions bounded = unbounded;
+  bounded.max_cache_bytes = 24 << 10;
+  auto store = storage::NewMemoryStateStore();
+  ingest::MemorySource src(1);
+  fill(src);
+  CacheProbe probe;
+  Pipeline pipe(bounded, &src, &dlq, store.get(), &probe);
+  Drain(pipe);
+  CHECK(probe.commits > 5);                           // the one poll was committed in parts
+  CHECK(probe.max_bytes <= bounded.max_cache_bytes);  // after every commit's eviction
+  CHECK(probe.last_employees < 300);
+  CHECK(probe.last_employees > 0);
+  const KpiTable got = pipe.Snapshot().counters;
+  const KpiTable want = reference.Snapshot().counters;
+  CHECK(got.size() == want.size());
+  for (const auto& [key, value] : want) CHECK(got.Get(key) == value);
+  CHECK(pipe.Snapshot().counters.Get(AdminMinutes("A1", 2026, 3)) == 150 * 60);
+}

@@ -34,6 +34,10 @@ class MetricsProbe : public pipeline::Probe, public ingest::KafkaErrorListener {
   void PartitionLag(int32_t partition, std::optional<int64_t> lag) override;
   void Assignment(size_t owned_partitions, bool changed) override;
   void StateSize(uint64_t bytes) override;
+  void CacheSize(uint64_t bytes, uint64_t employees) override;
+  void StoreMemory(uint64_t bytes) override;
+  // Set once at start: kinerja_memory_budget_bytes{pool}.
+  void MemoryBudget(pipeline::MemoryPool pool, uint64_t bytes);
   void AgenciesKnown(const std::vector<std::string>& agencies) override;
   // Thread-safe (librdkafka calls it from its own threads).
   void KafkaError(std::string_view client, std::string_view code) override;

@@ -29,9 +29,13 @@ struct PipelineOptions {
   std::chrono::milliseconds dlq_flush_timeout{30000};
   // Replay mode: stop once every partition has reached the end offset it had at start.
   bool stop_at_end = false;
-  // Employees kept in memory between batches (the store has them all); the least recently used
-  // go first once there are more.
-  size_t max_cached_employees = 200000;
+  // Employees kept in memory between batches (the store has them all), bounded in bytes
+  // (processors::ApproximateBytes: their state and dedup fingerprints) and in number; the least
+  // recently used go first once there are more. A batch that would load more than the byte
+  // budget is committed early (and the rest applied as the next batch): past the budget,
+  // consumption slows down, memory does not grow.
+  size_t max_cache_bytes = 384ull << 20;
+  size_t max_cached_employees = SIZE_MAX;
   // The events topic: with its partition count, the identity of the state
   // (storage::StateIdentity), checked at every assignment and stored with the first commit.
   std::string topic;
@@ -84,6 +88,7 @@ class Pipeline : public ingest::PartitionListener {
   Status EnsureYears(int32_t partition, Nip nip, CachedEmployee& employee,
                      const processors::YearsNeeded& need);
   void EvictIfOverBudget();
+  void Recharge(CachedEmployee& employee);  // re-measures its bytes into cache_bytes_
   void RefreshLag();
   Status Latch(Status status);  // keeps the first error; returns `status`
   Status CheckIdentity();       // the state's identity against the topic consumed
@@ -100,6 +105,8 @@ class Pipeline : public ingest::PartitionListener {
   std::vector<ingest::Message> messages_;
   std::vector<int64_t> end_offsets_;  // replay target, when stop_at_end
   uint64_t batches_ = 0;              // batch number (cache recency)
+  size_t cache_bytes_ = 0;            // the cached employees' bytes, as last measured
+  size_t cached_employees_ = 0;
   std::chrono::steady_clock::time_point last_lag_refresh_{};
   Status fatal_;  // the first error: no more work once set
   // Run's stop flag while it runs; set when a stop cut a batch short (no more work after it).

@@ -38,6 +38,14 @@ struct BatchCounts {
   }
 };
 
+// Where Kinerja's memory goes, each with a budget (`kinerja run --memory-mb`).
+enum class MemoryPool : uint8_t {
+  kPrefetch,       // librdkafka's queue of fetched messages
+  kStateStore,     // RocksDB: block cache and write buffers, charged to one cache
+  kEmployeeCache,  // employees kept in memory between batches (their state and dedup memory)
+};
+inline constexpr size_t kMemoryPoolCount = 3;
+
 class Probe {
  public:
   virtual ~Probe() = default;
@@ -49,6 +57,10 @@ class Probe {
   virtual void PartitionLag(int32_t partition, std::optional<int64_t> lag) = 0;  // nullopt: gone
   virtual void Assignment(size_t owned_partitions, bool changed) = 0;
   virtual void StateSize(uint64_t bytes) = 0;
+  // After each commit: the employee cache's bytes (processors::ApproximateBytes) and entries.
+  virtual void CacheSize(uint64_t bytes, uint64_t employees) = 0;
+  // After each commit: the bytes the state store holds in memory.
+  virtual void StoreMemory(uint64_t bytes) = 0;
   // Agencies that have employees in newly assigned partitions, so that an agency that publishes
   // nothing after a restart still has (zero) per-agency series and can be seen to be silent.
   virtual void AgenciesKnown(const std::vector<std::string>& agencies) = 0;
@@ -61,6 +73,8 @@ class NullProbe : public Probe {
   void PartitionLag(int32_t, std::optional<int64_t>) override {}
   void Assignment(size_t, bool) override {}
   void StateSize(uint64_t) override {}
+  void CacheSize(uint64_t, uint64_t) override {}
+  void StoreMemory(uint64_t) override {}
   void AgenciesKnown(const std::vector<std::string>&) override {}
 };
 

@@ -145,6 +145,11 @@ struct ApplyEffect {
 // one employee). The years of YearsNeededBy(event, state) must be present in `state.years`.
 ApplyEffect Apply(const Event& event, EmployeeState& state, KpiTable* delta);
 
+// The heap bytes `state` takes, approximately (containers' nodes and capacity, strings beyond
+// the small-string buffer, allocator rounding): what the pipeline's employee cache charges to
+// its memory budget. Walks the state: O(its size).
+size_t ApproximateBytes(const EmployeeState& state);
+
 // This employee's whole contribution to the counters (for tests and rebuilds).
 void Contribution(const EmployeeState& state, KpiTable* out);
 

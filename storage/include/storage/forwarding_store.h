@@ -29,6 +29,7 @@ class ForwardingStateStore : public StateStore {
     return inner_->ForEachPartition(fn);
   }
   uint64_t ApproximateSizeBytes() override { return inner_->ApproximateSizeBytes(); }
+  uint64_t MemoryBytes() override { return inner_->MemoryBytes(); }
   Result<std::optional<StateIdentity>> LoadIdentity() override { return inner_->LoadIdentity(); }
 
  protected:

@@ -98,6 +98,9 @@ class StateStore {
       const std::function<Status(int32_t partition, const PartitionSnapshot&)>& fn) = 0;
   // Approximate bytes of live data.
   virtual uint64_t ApproximateSizeBytes() = 0;
+  // Bytes the store holds in memory (RocksDB: its one cache, which the write buffers are
+  // charged to; the in-memory twin: its data).
+  virtual uint64_t MemoryBytes() = 0;
   // The identity stored with the first commit; nullopt before it (or in a state older than
   // identities, which takes one on at its next commit).
   virtual Result<std::optional<StateIdentity>> LoadIdentity() = 0;
@@ -109,8 +112,10 @@ std::unique_ptr<StateStore> NewMemoryStateStore();
 struct RocksDbOptions {
   std::string path;
   bool read_only = false;  // for reading a stopped instance's state (kinerja kpis)
-  size_t block_cache_bytes = 256ull << 20;
-  size_t write_buffer_bytes = 128ull << 20;
+  // One LRU cache for data, index and filter blocks and, charged to it, the write buffers
+  // (memtables; at most half of it): RocksDB's memory is bounded by this, whatever the state's
+  // size.
+  size_t memory_bytes = 192ull << 20;
 };
 Result<std::unique_ptr<StateStore>> OpenRocksDbStateStore(const RocksDbOptions& options);
 // Compacts a closed state directory fully, into its bottom level (offline maintenance; the
