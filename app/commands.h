@@ -31,14 +31,15 @@ struct RunFlags {
   int window_months = 13;
   double dedup_window_hours = 7 * 24;
   size_t memory_mb = 768;  // split by MemoryBudgetOf
+  int decode_threads = 1;  // 0: decode and apply on one thread
   // group.instance.id: "auto" derives one from the host name and the state directory
   // (StaticInstanceId), "none" turns static membership off.
   std::string instance_id = "auto";
   std::string log_level = "info";  // debug, info, warn, error or off
 };
 int Run(const RunFlags& flags);
-// --memory-mb, split: 1/8 librdkafka's prefetch, 1/4 RocksDB (its cache and write buffers),
-// 1/2 the employee cache; the last 1/8 is left for the batch in flight, decoding and the rest.
+// --memory-mb, split: 1/4 librdkafka's prefetch, 1/4 RocksDB (its cache and write buffers),
+// 3/8 the employee cache; the last 1/8 is left for the batch in flight, decoding and the rest.
 struct MemoryBudget {
   size_t prefetch_bytes;
   size_t rocksdb_bytes;

@@ -110,11 +110,18 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   run_cmd
       ->add_option("--memory-mb", run.memory_mb,
-                   "Memory budget in MiB: 1/8 Kafka prefetch, 1/4 RocksDB, 1/2 employee cache, "
+                   "Memory budget in MiB: 1/4 Kafka prefetch, 1/4 RocksDB, 3/8 employee cache, "
                    "1/8 the rest (README, \"Memory\"); past it consumption slows, memory does "
                    "not grow")
       ->envname("KINERJA_MEMORY_MB")
       ->check(CLI::Range(size_t{128}, size_t{1} << 20))
+      ->capture_default_str();
+  run_cmd
+      ->add_option("--decode-threads", run.decode_threads,
+                   "Threads decoding events while the pipeline applies them (0: decode on the "
+                   "applying thread)")
+      ->envname("KINERJA_DECODE_THREADS")
+      ->check(CLI::Range(0, 1))
       ->capture_default_str();
 
   run_cmd

@@ -80,7 +80,7 @@ std::string StaticInstanceId(const RunFlags& flags) {
 
 MemoryBudget MemoryBudgetOf(size_t memory_mb) {
   const size_t total = memory_mb << 20;
-  return {total / 8, total / 4, total / 2};
+  return {total / 4, total / 4, total / 8 * 3};
 }
 
 Result<ingest::KafkaProperties> KafkaClientProperties(const KafkaFlags& flags) {
@@ -144,6 +144,7 @@ int Run(const RunFlags& f) {
   options.max_batch_messages = f.batch_size;
   options.stop_at_end = f.stop_at_end;
   options.max_cache_bytes = budget.employee_cache_bytes;
+  options.decode_thread = f.decode_threads > 0;
   options.dedup_window_ms = static_cast<int64_t>(f.dedup_window_hours * 3600 * 1000);
   options.topic = f.kafka.topic;
   options.phases = phases->get();

@@ -33,19 +33,48 @@ void AppendKey(std::string* path, std::string_view key) {
   path->append(Showable(key) ? key : std::string_view("(a name not shown)"));
 }
 
-// Objects are small (an event's envelope has about ten keys): a sorted copy of the keys finds a
-// repeat in O(n log n) without allocating per key.
+// Objects are small (an event's envelope has about ten keys): up to 16 keys, every pair is
+// compared (lengths first, so most pairs cost one comparison); larger ones are sorted. Neither
+// allocates per key.
 std::optional<std::string_view> RepeatedKey(simdjson::dom::object obj,
                                             std::vector<std::string_view>* scratch) {
   scratch->clear();
   for (auto field : obj) scratch->push_back(field.key);
-  if (scratch->size() < 2) return std::nullopt;
+  const size_t n = scratch->size();
+  if (n < 2) return std::nullopt;
+  if (n <= 16) {
+    for (size_t i = 1; i < n; ++i) {
+      for (size_t j = 0; j < i; ++j) {
+        if ((*scratch)[i] == (*scratch)[j]) return (*scratch)[i];
+      }
+    }
+    return std::nullopt;
+  }
   std::sort(scratch->begin(), scratch->end());
   auto it = std::adjacent_find(scratch->begin(), scratch->end());
   if (it == scratch->end()) return std::nullopt;
   return *it;
 }
 
+// Whether any object under `e` repeats a member name (the common answer, no: nothing else is
+// built).
+bool HasRepeat(element e, std::vector<std::string_view>* scratch) {
+  if (e.type() == element_type::OBJECT) {
+    const simdjson::dom::object obj = e.get_object().value_unsafe();
+    if (RepeatedKey(obj, scratch)) return true;
+    for (auto field : obj) {
+      if (HasRepeat(field.value, scratch)) return true;
+    }
+  } else if (e.type() == element_type::ARRAY) {
+    const simdjson::dom::array items = e.get_array().value_unsafe();  // a local: range-for
+    for (element item : items) {
+      if (HasRepeat(item, scratch)) return true;
+    }
+  }
+  return false;
+}
+
+// The same walk, building the path to the first repeat (only once HasRepeat found one).
 bool Walk(element e, std::string* path, std::vector<std::string_view>* scratch) {
   if (e.type() == element_type::OBJECT) {
     const simdjson::dom::object obj = e.get_object().value_unsafe();
@@ -75,10 +104,11 @@ bool Walk(element e, std::string* path, std::vector<std::string_view>* scratch) 
 }  // namespace
 
 std::optional<std::string> FindDuplicateKey(element root) {
+  thread_local std::vector<std::string_view> scratch;  // reused: no allocation per event
+  if (!HasRepeat(root, &scratch)) return std::nullopt;
   std::string path;
-  std::vector<std::string_view> scratch;
-  if (Walk(root, &path, &scratch)) return path;
-  return std::nullopt;
+  Walk(root, &path, &scratch);
+  return path;
 }
 
 }  // namespace kinerja::ingest::internal

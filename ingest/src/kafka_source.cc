@@ -133,9 +133,22 @@ void OffsetCommitCb(rd_kafka_t*, rd_kafka_resp_err_t err, rd_kafka_topic_partiti
                         "committing offsets to Kafka (informational) failed");
 }
 
-// queued.max.messages.kbytes (and fetch.max.bytes, in KiB) for a prefetch budget in bytes.
-size_t PrefetchKbytes(size_t prefetch_bytes) {
-  return std::max<size_t>(prefetch_bytes / 6 >> 10, 1024);
+// librdkafka's limits for a prefetch budget in bytes. A queued message costs about 640 bytes
+// beyond the fetched bytes (its op and message structs, its share of the decompressed batch,
+// headers), measured on simulated events; librdkafka bounds its queue by the fetched
+// (compressed) bytes, which are a fraction of that, so the bound that holds is the number of
+// messages: budget / 640 B. The byte bound (a quarter of the budget) is a backstop for large
+// messages; one fetch (fetch.max.bytes, by which the queue can overshoot) is 1/24 of it. A full
+// queue pauses fetching for fetch.error.backoff.ms (librdkafka 2.0): 20 ms, not 500, or the
+// pipeline waits for it (docs/benchmarks.md, "Memory budgets").
+struct Prefetch {
+  size_t messages;
+  size_t kbytes;
+  size_t fetch_bytes;
+};
+Prefetch PrefetchLimits(size_t budget) {
+  return {std::max<size_t>(budget / 640, 10000), std::max<size_t>(budget / 4 >> 10, 1024),
+          std::max<size_t>(budget / 24, 1 << 20)};
 }
 
 }  // namespace
@@ -158,16 +171,11 @@ Result<std::unique_ptr<KafkaSource>> KafkaSource::Create(const KafkaSourceOption
       {"enable.auto.commit", "false"},
       {"enable.auto.offset.store", "false"},
       {"auto.offset.reset", "earliest"},
-      // Prefetch within the memory budget. librdkafka bounds the consumer queue by the fetched
-      // (compressed) bytes and may overshoot by one fetch; measured on simulated events, the
-      // memory held is about 5 times the bound, so the bound is a sixth of the budget, and so
-      // is one fetch. The count is only a backstop. A full queue pauses fetching for
-      // fetch.error.backoff.ms (librdkafka 2.0): 20 ms, not 500, or the pipeline waits for it
-      // (docs/benchmarks.md, "Memory budgets").
-      {"queued.max.messages.kbytes", std::to_string(PrefetchKbytes(options.prefetch_bytes))},
-      {"fetch.max.bytes", std::to_string(PrefetchKbytes(options.prefetch_bytes) << 10)},
+      // Prefetch within the memory budget (PrefetchLimits).
+      {"queued.min.messages", std::to_string(PrefetchLimits(options.prefetch_bytes).messages)},
+      {"queued.max.messages.kbytes", std::to_string(PrefetchLimits(options.prefetch_bytes).kbytes)},
+      {"fetch.max.bytes", std::to_string(PrefetchLimits(options.prefetch_bytes).fetch_bytes)},
       {"fetch.error.backoff.ms", "20"},
-      {"queued.min.messages", "1000000"},
       {"fetch.wait.max.ms", "100"},
   };
   KafkaProperties with_instance = defaults;

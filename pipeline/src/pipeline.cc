@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <set>
 
+#include "decode_ahead.h"
 #include "log/log.h"
 #include "processors/codec.h"
 
@@ -97,7 +98,12 @@ int64_t NowUnixMs() {
 
 Pipeline::Pipeline(PipelineOptions options, ingest::EventSource* source,
                    ingest::DeadLetterSink* dlq, storage::StateStore* store, Probe* probe)
-    : options_(options), source_(source), dlq_(dlq), store_(store), probe_(probe) {
+    : options_(options),
+      source_(source),
+      dlq_(dlq),
+      store_(store),
+      probe_(probe),
+      decode_(std::make_unique<DecodeAhead>(options.decode_thread)) {
   source_->SetListener(this);
 }
 
@@ -150,9 +156,17 @@ Status Pipeline::RunOnce(bool* idle) {
   }
   if (idle) *idle = messages_.empty();
   if (!messages_.empty()) EnterPhase(Phase::kBatch);
+  // Decoded on the second thread while applied here; every return below ends the batch first
+  // (the messages' buffers go at the next Poll or Close).
+  decode_->Start(messages_);
+  struct EndBatch {
+    DecodeAhead& decode;
+    ~EndBatch() { decode.Finish(); }
+  } end_batch{*decode_};
   Batch batch;
   size_t applied = 0;
-  for (const auto& m : messages_) {
+  for (size_t i = 0; i < messages_.size(); ++i) {
+    const ingest::Message& m = messages_[i];
     // A stop asked for while a (large) batch is applied: what is applied so far is committed;
     // the rest is not, and the restart consumes it again from the committed offsets.
     if (stop_ != nullptr && stop_->load(std::memory_order_relaxed)) {
@@ -163,7 +177,9 @@ Status Pipeline::RunOnce(bool* idle) {
                      " are consumed again after a restart");
       break;
     }
-    if (Status st = ProcessMessage(m, batch); !st.ok()) return Latch(std::move(st));
+    if (Status st = ProcessMessage(m, decode_->Get(i), batch); !st.ok()) {
+      return Latch(std::move(st));
+    }
     ++applied;
     if (cache_bytes_ > options_.max_cache_bytes) {
       // This batch has loaded more employees than the cache may hold: commit what is applied
@@ -295,7 +311,8 @@ Status Pipeline::EnsureYears(int32_t partition, Nip nip, CachedEmployee& e,
   return Status::OK();
 }
 
-Status Pipeline::ProcessMessage(const ingest::Message& m, Batch& batch) {
+Status Pipeline::ProcessMessage(const ingest::Message& m, ingest::DecodeResult& decoded,
+                                Batch& batch) {
   auto pit = partitions_.find(m.partition);
   if (pit == partitions_.end()) return Status::OK();  // not ours (a stale fetch after a revoke)
   Partition& part = *pit->second;
@@ -303,7 +320,6 @@ Status Pipeline::ProcessMessage(const ingest::Message& m, Batch& batch) {
   part.next_offset = m.offset + 1;
   batch.next_offsets[m.partition] = part.next_offset;
 
-  ingest::DecodeResult decoded = decoder_.Decode(m.key, m.value, m.headers, m.timestamp_ms);
   if (auto* rejection = std::get_if<ingest::Rejection>(&decoded)) {
     KINERJA_RETURN_IF_ERROR(
         dlq_->Send(m, ingest::RejectReasonName(rejection->reason), rejection->detail));

@@ -198,7 +198,7 @@ void EncodeEmployeeCore(const EmployeeState& s, std::string* out) {
   w.U8(s.master ? 1 : 0);
   if (s.master) {
     const MasterData& m = *s.master;
-    w.Str(m.agency);
+    w.Str(m.agency.str());
     w.Str(m.unit);
     w.U8(static_cast<uint8_t>(m.tz));
     w.U8(static_cast<uint8_t>(m.position));

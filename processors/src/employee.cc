@@ -6,7 +6,7 @@ namespace kinerja::processors {
 namespace {
 
 // The agency the employee counts under, or null if they count nowhere (docs/events.md rules 6-7).
-const std::string* Attribution(const EmployeeState& s) {
+const AgencyCode* Attribution(const EmployeeState& s) {
   return s.master && s.master->active ? &s.master->agency : nullptr;
 }
 
@@ -30,14 +30,14 @@ void EmitEmployee(const EmployeeState& s, int sign, KpiTable* d) {
   if (!s.known) return;
   if (!s.master) {
     d->Add({Kpi::kWithoutMasterData, 0, 0, {}}, sign);
-  } else if (const std::string* agency = Attribution(s)) {
+  } else if (const AgencyCode* agency = Attribution(s)) {
     d->Add({Kpi::kEmployees, 0, 0, *agency}, sign);
   }
 }
 
 // SKP facet of a year: the employee has an SKP, their achievement, targets met.
 void EmitSkpYear(const EmployeeState& s, int year, int sign, KpiTable* d) {
-  const std::string* agency = Attribution(s);
+  const AgencyCode* agency = Attribution(s);
   const YearState* y = FindYear(s, year);
   if (!agency || !y || !y->skp) return;
   // docs/kpis.md: R_i is the sum over the months of the year of the latest realisasi, summed afresh
@@ -81,7 +81,7 @@ void EmitSkpYear(const EmployeeState& s, int year, int sign, KpiTable* d) {
 }
 
 void EmitTrainingYear(const EmployeeState& s, int year, int sign, KpiTable* d) {
-  const std::string* agency = Attribution(s);
+  const AgencyCode* agency = Attribution(s);
   const YearState* y = FindYear(s, year);
   if (!agency || !y || y->training.empty()) return;
   int64_t minutes = 0;
@@ -92,7 +92,7 @@ void EmitTrainingYear(const EmployeeState& s, int year, int sign, KpiTable* d) {
 
 // Annual facet: predikat of the annual rating, and the talent box (annual rating + potential).
 void EmitAnnual(const EmployeeState& s, int year, int sign, KpiTable* d) {
-  const std::string* agency = Attribution(s);
+  const AgencyCode* agency = Attribution(s);
   const YearState* y = FindYear(s, year);
   if (!agency || !y || !y->annual) return;
   const auto predikat = PredikatOf(y->annual->hasil, y->annual->perilaku);
@@ -105,7 +105,7 @@ void EmitAnnual(const EmployeeState& s, int year, int sign, KpiTable* d) {
 
 // Realisasi facet of a month: reports, reports with evidence, reporting employee.
 void EmitReportsMonth(const EmployeeState& s, MonthIndex month, int sign, KpiTable* d) {
-  const std::string* agency = Attribution(s);
+  const AgencyCode* agency = Attribution(s);
   const MonthState* m = FindMonth(s, month);
   if (!agency || !m || m->indicators.empty()) return;
   int64_t reports = 0;
@@ -122,7 +122,7 @@ void EmitReportsMonth(const EmployeeState& s, MonthIndex month, int sign, KpiTab
 }
 
 void EmitFeedbackMonth(const EmployeeState& s, MonthIndex month, int sign, KpiTable* d) {
-  const std::string* agency = Attribution(s);
+  const AgencyCode* agency = Attribution(s);
   const MonthState* m = FindMonth(s, month);
   if (!agency || !m || m->feedback == 0) return;
   d->Add({Kpi::kFeedbackEmployees, 0, month, *agency}, sign);
@@ -130,7 +130,7 @@ void EmitFeedbackMonth(const EmployeeState& s, MonthIndex month, int sign, KpiTa
 }
 
 void EmitActivityMonth(const EmployeeState& s, MonthIndex month, int sign, KpiTable* d) {
-  const std::string* agency = Attribution(s);
+  const AgencyCode* agency = Attribution(s);
   const MonthState* m = FindMonth(s, month);
   if (!agency || !m) return;
   d->Add({Kpi::kActivityMinutes, static_cast<uint8_t>(ActivityCategory::kAdministrative), month,
@@ -144,7 +144,7 @@ void EmitActivityMonth(const EmployeeState& s, MonthIndex month, int sign, KpiTa
 }
 
 void EmitMonthlyRating(const EmployeeState& s, MonthIndex month, int sign, KpiTable* d) {
-  const std::string* agency = Attribution(s);
+  const AgencyCode* agency = Attribution(s);
   const MonthState* m = FindMonth(s, month);
   if (!agency || !m || !m->rating) return;
   const auto predikat = PredikatOf(m->rating->hasil, m->rating->perilaku);

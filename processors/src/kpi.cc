@@ -108,7 +108,7 @@ int TalentBox(Potential potential, Expectation hasil) {
 }
 
 size_t KpiKeyHash::operator()(const KpiKey& k) const noexcept {
-  size_t h = std::hash<std::string_view>{}(k.agency);
+  size_t h = k.agency.hash();
   const uint64_t packed = (static_cast<uint64_t>(k.kpi) << 40) |
                           (static_cast<uint64_t>(k.sub) << 32) | static_cast<uint32_t>(k.period);
   return h ^ (packed * 0x9E3779B97F4A7C15ULL + (h << 6) + (h >> 2));
@@ -140,7 +140,7 @@ std::string EncodeKpiKey(const KpiKey& key) {
   const auto p = static_cast<uint32_t>(key.period);
   for (int shift = 24; shift >= 0; shift -= 8)
     out.push_back(static_cast<char>((p >> shift) & 0xFF));
-  out += key.agency;
+  out += key.agency.str();
   return out;
 }
 
@@ -153,7 +153,7 @@ std::optional<KpiKey> DecodeKpiKey(std::string_view b) {
   uint32_t p = 0;
   for (int i = 2; i < 6; ++i) p = (p << 8) | static_cast<uint8_t>(b[static_cast<size_t>(i)]);
   k.period = static_cast<int32_t>(p);
-  k.agency = std::string(b.substr(6));
+  k.agency = AgencyCode(b.substr(6));
   return k;
 }
 

@@ -38,10 +38,9 @@ struct KafkaSourceOptions {
   // partitions back at once instead of after the dead member's session timeout. Empty: dynamic
   // membership. Unique per live member of the group (a second one with the id is fenced).
   std::string group_instance_id;
-  // Fetched messages queued ahead of the pipeline (queued.max.messages.kbytes). librdkafka
-  // counts the fetched (compressed) bytes, so the memory held is up to a few times this; see
-  // README.md, "Memory".
-  size_t prefetch_bytes = 96ull << 20;
+  // Memory for fetched messages queued ahead of the pipeline: sets librdkafka's queue limits
+  // (about budget / 640 B messages; see kafka_source.cc and README.md, "Memory").
+  size_t prefetch_bytes = 192ull << 20;
   KafkaProperties extra;                 // applied last; overrides the defaults below
   KafkaErrorListener* errors = nullptr;  // optional; must outlive the source
 };

@@ -22,6 +22,8 @@
 
 namespace kinerja::pipeline {
 
+class DecodeAhead;
+
 struct PipelineOptions {
   size_t max_batch_messages = 50000;
   std::chrono::milliseconds poll_timeout{100};
@@ -34,11 +36,14 @@ struct PipelineOptions {
   // recently used go first once there are more. A batch that would load more than the byte
   // budget is committed early (and the rest applied as the next batch): past the budget,
   // consumption slows down, memory does not grow.
-  size_t max_cache_bytes = 384ull << 20;
+  size_t max_cache_bytes = 288ull << 20;
   size_t max_cached_employees = SIZE_MAX;
   // The events topic: with its partition count, the identity of the state
   // (storage::StateIdentity), checked at every assignment and stored with the first commit.
   std::string topic;
+  // Decode a batch's messages on a second thread while applying them (two cores); false:
+  // one thread does both.
+  bool decode_thread = true;
   // Test-only: told where the pipeline is (pipeline/phase.h); nullptr in normal runs.
   PhaseObserver* phases = nullptr;
 };
@@ -77,7 +82,7 @@ class Pipeline : public ingest::PartitionListener {
   struct Partition;
   struct Batch;
 
-  Status ProcessMessage(const ingest::Message& m, Batch& batch);
+  Status ProcessMessage(const ingest::Message& m, ingest::DecodeResult& decoded, Batch& batch);
   Status CommitBatch(Batch& batch);
   Result<CachedEmployee*> LoadEmployee(Partition& part, int32_t partition, Nip nip,
                                        int64_t timestamp_ms);
@@ -100,7 +105,7 @@ class Pipeline : public ingest::PartitionListener {
   ingest::DeadLetterSink* dlq_;
   storage::StateStore* store_;
   Probe* probe_;
-  ingest::Decoder decoder_;
+  std::unique_ptr<DecodeAhead> decode_;
   std::unordered_map<int32_t, std::unique_ptr<Partition>> partitions_;
   std::vector<ingest::Message> messages_;
   std::vector<int64_t> end_offsets_;  // replay target, when stop_at_end

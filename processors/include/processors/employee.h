@@ -18,7 +18,7 @@
 namespace kinerja::processors {
 
 struct MasterData {
-  std::string agency;
+  AgencyCode agency;
   std::string unit;
   TimeZone tz = TimeZone::kJakarta;
   Position position = Position::kPelaksana;

@@ -13,6 +13,7 @@
 
 #include "core/civil_time.h"
 #include "core/event.h"
+#include "processors/agency.h"
 
 namespace kinerja::processors {
 
@@ -71,7 +72,7 @@ struct KpiKey {
   Kpi kpi = Kpi::kEmployees;
   uint8_t sub = 0;
   int32_t period = 0;  // year, or MonthIndex for month-scoped counters; 0 when unused
-  std::string agency;  // empty for counters without an agency
+  AgencyCode agency;   // empty for counters without an agency
   friend bool operator==(const KpiKey&, const KpiKey&) = default;
 };
 
