@@ -56,6 +56,9 @@ struct SimulateFlags {
   std::string output;  // NDJSON file, "-" for stdout; empty: produce to Kafka
   KafkaFlags kafka;
   double rate = 0;  // events per second when producing (0: as fast as possible)
+  // Kafka timestamps: false, the time of producing; true, each event's envelope time, so a
+  // simulated year looks like a real year to the dedup window (--timestamps event).
+  bool event_timestamps = false;
 };
 int Simulate(const SimulateFlags& flags);
 

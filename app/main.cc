@@ -163,6 +163,13 @@ int main(int argc, char** argv) {
   sim_cmd->add_option("--rate", sim.rate, "Events per second when producing (0: unlimited)")
       ->check(CLI::Range(0.0, 1e8))
       ->capture_default_str();
+  sim_cmd
+      ->add_option_function<std::string>(
+          "--timestamps", [&sim](const std::string& v) { sim.event_timestamps = v == "event"; },
+          "Kafka timestamps when producing: now (the time of producing) or event (each event's "
+          "envelope time, as a replayed year would have them)")
+      ->check(CLI::IsMember({"now", "event"}))
+      ->default_str("now");
   AddKafkaFlags(sim_cmd, &sim.kafka, false);
 
   PublishFlags pub;

@@ -9,6 +9,7 @@
 #include <thread>
 
 #include "commands.h"
+#include "core/civil_time.h"
 #include "export/kpi_view.h"
 #include "ingest/binding.h"
 #include "ingest/decoder.h"
@@ -235,6 +236,20 @@ int SimulateToFile(const SimulateFlags& f) {
 
 }  // namespace
 
+// The envelope time of a simulated event, in Unix ms: its Kafka timestamp under
+// --timestamps event. The simulator writes the envelope first, so the first "time" member is
+// the envelope's.
+int64_t EnvelopeTimeMs(std::string_view json) {
+  constexpr std::string_view kField = "\"time\":\"";
+  const size_t at = json.find(kField);
+  if (at == std::string_view::npos) return 0;
+  const size_t from = at + kField.size();
+  const size_t to = json.find('"', from);
+  if (to == std::string_view::npos) return 0;
+  auto t = ParseRfc3339(json.substr(from, to - from));
+  return t ? t->unix_seconds * 1000 : 0;
+}
+
 int Simulate(const SimulateFlags& f) {
   if (!f.output.empty()) return SimulateToFile(f);
   auto extra = KafkaClientProperties(f.kafka);
@@ -245,7 +260,9 @@ int Simulate(const SimulateFlags& f) {
   uint64_t sent = 0;
   Status error;
   auto summary = simulator::Simulate(f.sim, [&](std::string_view key, std::string_view json) {
-    error = (*producer)->Send(f.kafka.topic, key, json);
+    // Kafka stamps 0 with the producer's clock (CreateTime now).
+    const int64_t timestamp_ms = f.event_timestamps ? EnvelopeTimeMs(json) : 0;
+    error = (*producer)->Send(f.kafka.topic, key, json, {}, timestamp_ms);
     pacer.Wait(++sent);
     return error.ok();
   });

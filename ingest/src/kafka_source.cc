@@ -138,7 +138,8 @@ void OffsetCommitCb(rd_kafka_t*, rd_kafka_resp_err_t err, rd_kafka_topic_partiti
 // headers), measured on simulated events; librdkafka bounds its queue by the fetched
 // (compressed) bytes, which are a fraction of that, so the bound that holds is the number of
 // messages: budget / 640 B. The byte bound (a quarter of the budget) is a backstop for large
-// messages; one fetch (fetch.max.bytes, by which the queue can overshoot) is 1/24 of it. A full
+// messages; one fetch (fetch.max.bytes, by which the queue can overshoot) is 1/8 of it: smaller
+// fetches starve the pipeline (a round trip to the broker per fetch). A full
 // queue pauses fetching for fetch.error.backoff.ms (librdkafka 2.0): 20 ms, not 500, or the
 // pipeline waits for it (docs/benchmarks.md, "Memory budgets").
 struct Prefetch {
@@ -148,7 +149,7 @@ struct Prefetch {
 };
 Prefetch PrefetchLimits(size_t budget) {
   return {std::max<size_t>(budget / 640, 10000), std::max<size_t>(budget / 4 >> 10, 1024),
-          std::max<size_t>(budget / 24, 1 << 20)};
+          std::max<size_t>(budget / 8, 1 << 20)};
 }
 
 }  // namespace

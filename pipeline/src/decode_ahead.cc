@@ -2,6 +2,8 @@
 
 #include <pthread.h>
 
+#include <chrono>
+
 namespace kinerja::pipeline {
 namespace {
 
@@ -49,9 +51,13 @@ ingest::DecodeResult& DecodeAhead::Get(size_t i) {
     return results_[i];
   }
   size_t ready = ready_.load(std::memory_order_acquire);
-  while (ready <= i) {
-    ready_.wait(ready, std::memory_order_acquire);
-    ready = ready_.load(std::memory_order_acquire);
+  if (ready <= i) {
+    const auto t0 = std::chrono::steady_clock::now();
+    while (ready <= i) {
+      ready_.wait(ready, std::memory_order_acquire);
+      ready = ready_.load(std::memory_order_acquire);
+    }
+    waited_seconds_ += std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   }
   return results_[i];
 }

@@ -28,6 +28,8 @@ class DecodeAhead {
   ingest::DecodeResult& Get(size_t i);
   // Ends the batch: the thread stops decoding (whatever is left) and lets go of the messages.
   void Finish();
+  // Seconds Get has waited for the thread, in total.
+  double waited_seconds() const { return waited_seconds_; }
 
  private:
   void Work();
@@ -44,7 +46,8 @@ class DecodeAhead {
   uint64_t started_ = 0;   // batches started; guarded by mu_
   uint64_t finished_ = 0;  // batches the thread is done with; guarded by mu_
   bool quit_ = false;      // guarded by mu_
-  std::thread thread_;     // last: starts once everything above exists
+  double waited_seconds_ = 0;
+  std::thread thread_;  // last: starts once everything above exists
 };
 
 }  // namespace kinerja::pipeline

@@ -123,6 +123,12 @@ Status Pipeline::Run(const std::atomic<bool>& stop) {
     if (!result.ok()) break;
   }
   stop_ = nullptr;
+  char spent[256];
+  std::snprintf(spent, sizeof spent,
+                "time spent: polling %.1f s, applying %.1f s (%.1f s of it waiting for decoding), "
+                "committing %.1f s",
+                poll_seconds_, apply_seconds_, decode_->waited_seconds(), commit_seconds_);
+  log::Write(log::Level::kInfo, "pipeline", spent);
   EnterPhase(Phase::kShutdown);
   // Leave the group: every partition is revoked (nothing is pending after a RunOnce).
   Status closed = source_->Close();
@@ -150,10 +156,13 @@ Status Pipeline::RunOnce(bool* idle) {
   ++batches_;
   messages_.clear();
   EnterPhase(Phase::kPolling);
+  const auto polling = std::chrono::steady_clock::now();
   if (Status st = source_->Poll(&messages_, options_.max_batch_messages, options_.poll_timeout);
       !st.ok()) {
     return Latch(std::move(st));
   }
+  const auto applying = std::chrono::steady_clock::now();
+  poll_seconds_ += std::chrono::duration<double>(applying - polling).count();
   if (idle) *idle = messages_.empty();
   if (!messages_.empty()) EnterPhase(Phase::kBatch);
   // Decoded on the second thread while applied here; every return below ends the batch first
@@ -190,7 +199,11 @@ Status Pipeline::RunOnce(bool* idle) {
       EnterPhase(Phase::kBatch);
     }
   }
+  const auto committing = std::chrono::steady_clock::now();
+  apply_seconds_ += std::chrono::duration<double>(committing - applying).count();
   if (Status st = CommitBatch(batch); !st.ok()) return Latch(std::move(st));
+  commit_seconds_ +=
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - committing).count();
   RefreshLag();
   return Status::OK();
 }

@@ -121,6 +121,10 @@ class Pipeline : public ingest::PartitionListener {
   std::optional<storage::StateIdentity> new_identity_;
   Phase phase_ = Phase::kStarting;
   uint64_t committed_messages_ = 0;  // committed by this pipeline (for options_.phases)
+  // Where the time went (logged when Run ends): polling, applying, committing.
+  double poll_seconds_ = 0;
+  double apply_seconds_ = 0;
+  double commit_seconds_ = 0;
 
   mutable std::mutex totals_mu_;
   processors::KpiTable totals_;                     // guarded by totals_mu_
