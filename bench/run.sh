@@ -4,15 +4,19 @@
 # Results are written up in docs/benchmarks.md.
 #
 # Everything happens on a throw-away local broker (ops/kafka.sh) in a mktemp directory that is
-# removed on exit. Steps: Release build in build-bench/, a 64-partition topic filled with
-# >= EVENTS simulated events, then RUNS rounds of (a) raw consume with a fresh group and
-# (b) kinerja run with a fresh group and an empty state dir, timed and with peak RSS.
+# removed on exit. Steps: Release build in build-bench/, for each of TIMESTAMPS a 64-partition
+# topic filled with the same >= EVENTS simulated events (`now`: Kafka timestamps of the time of
+# producing, so the whole year is inside the 7-day dedup window; `event`: each message stamped
+# with its event's time, as a replayed real year), then RUNS rounds of (a) raw consume with a
+# fresh group and (b) kinerja run with a fresh group and an empty state dir, timed and with peak
+# RSS.
 #
 # Usage: bash bench/run.sh
 # Env:   RUNS (3)            rounds
 #        EVENTS (5000000)    minimum number of events in the topic (fewer for a quick trial)
 #        EMPLOYEES (EVENTS/500, i.e. 10000 for 5M; ~530 events per employee-year)
 #        PARTITIONS (64)
+#        TIMESTAMPS ("now event")  the topics measured, by `kinerja simulate --timestamps`
 #        BUILD_DIR (build-bench)  SKIP_BUILD=1 uses what is there
 #        WAIT_FOR_COMPILES (1)    before each round, wait (up to 1 h) while a cc1plus runs
 #        RESULTS (unset)          also write the final Markdown table to this file
@@ -28,7 +32,7 @@ PARTITIONS=${PARTITIONS:-64}
 BUILD_DIR=${BUILD_DIR:-$ROOT/build-bench}
 WAIT_FOR_COMPILES=${WAIT_FOR_COMPILES:-1}
 read -r -a KINERJA_EXTRA <<<"${KINERJA_ARGS:-}"
-TOPIC=bench.events
+TIMESTAMPS=${TIMESTAMPS:-now event}
 DLQ=bench.events.dlq
 
 log() { echo "bench: $*" >&2; }
@@ -64,21 +68,24 @@ log "starting a broker in $WORK/kafka"
 BROKERS=$(bash "$ROOT/ops/kafka.sh" start "$WORK/kafka")
 log "broker at $BROKERS"
 
-"$KINERJA" create-topics --brokers "$BROKERS" --partitions "$PARTITIONS" --topic "$TOPIC" --dlq-topic "$DLQ" >&2
-
-log "producing: kinerja simulate --employees $EMPLOYEES --agencies 20 --days 365 (target >= $EVENTS events)"
-t0=$(date +%s.%N)
-"$KINERJA" simulate --brokers "$BROKERS" --topic "$TOPIC" --employees "$EMPLOYEES" --agencies 20 --days 365 \
-  2>"$WORK/simulate.log" || {
+for ts in $TIMESTAMPS; do
+  [[ "$ts" == now || "$ts" == event ]] || die "TIMESTAMPS: '$ts' is neither now nor event"
+  TOPIC=bench.events.$ts
+  "$KINERJA" create-topics --brokers "$BROKERS" --partitions "$PARTITIONS" --topic "$TOPIC" --dlq-topic "$DLQ" >&2
+  log "producing to $TOPIC: kinerja simulate --employees $EMPLOYEES --agencies 20 --days 365 --timestamps $ts (target >= $EVENTS events)"
+  t0=$(date +%s.%N)
+  "$KINERJA" simulate --brokers "$BROKERS" --topic "$TOPIC" --employees "$EMPLOYEES" --agencies 20 --days 365 \
+    --timestamps "$ts" 2>"$WORK/simulate.log" || {
+    cat "$WORK/simulate.log" >&2
+    die "kinerja simulate failed"
+  }
+  t1=$(date +%s.%N)
   cat "$WORK/simulate.log" >&2
-  die "kinerja simulate failed"
-}
-t1=$(date +%s.%N)
-cat "$WORK/simulate.log" >&2
-PRODUCED=$(sed -n 's/.*produced \([0-9][0-9]*\) events.*/\1/p' "$WORK/simulate.log" | tail -n 1)
-[[ -n "$PRODUCED" ]] || die "could not read the event count from kinerja simulate's output"
-log "produced $PRODUCED events in $(awk -v a="$t0" -v b="$t1" 'BEGIN{printf "%.1f", b-a}') s"
-((PRODUCED >= EVENTS)) || die "only $PRODUCED events < EVENTS=$EVENTS; raise EMPLOYEES"
+  PRODUCED=$(sed -n 's/.*produced \([0-9][0-9]*\) events.*/\1/p' "$WORK/simulate.log" | tail -n 1)
+  [[ -n "$PRODUCED" ]] || die "could not read the event count from kinerja simulate's output"
+  log "produced $PRODUCED events in $(awk -v a="$t0" -v b="$t1" 'BEGIN{printf "%.1f", b-a}') s"
+  ((PRODUCED >= EVENTS)) || die "only $PRODUCED events < EVENTS=$EVENTS; raise EMPLOYEES"
+done
 
 # --- rounds ----------------------------------------------------------------------------------
 wait_for_compiles() {
@@ -99,13 +106,18 @@ wait_for_compiles() {
 json_field() { sed -n "s/.*\"$2\":\([0-9.]*\).*/\1/p" <<<"$1"; }
 
 # One line per round: round messages raw_s raw_rate kin_s kin_rate ratio rss_mib kin_cpu_s kin_clean_s
-ROWS=$WORK/rows.tsv
-: >"$ROWS"
+for ts in $TIMESTAMPS; do
+  : >"$WORK/rows-$ts.tsv"
+done
 for ((r = 1; r <= RUNS; r++)); do
+ for ts in $TIMESTAMPS; do
+  TOPIC=bench.events.$ts
+  ROWS=$WORK/rows-$ts.tsv
   wait_for_compiles
-  id="$$-$r-$(date +%s)"
+  id="$$-$r-$ts-$(date +%s)"
   log "round $r/$RUNS: load average $(cut -d' ' -f1-3 /proc/loadavg)"
 
+  log "round $r/$RUNS: topic $TOPIC"
   log "round $r/$RUNS: raw consume"
   raw_json=$("$RAW" --brokers "$BROKERS" --topic "$TOPIC" --group "bench-raw-$id")
   raw_msgs=$(json_field "$raw_json" messages)
@@ -115,7 +127,7 @@ for ((r = 1; r <= RUNS; r++)); do
   ((raw_msgs == PRODUCED)) || log "warning: raw consumer read $raw_msgs messages, $PRODUCED were produced"
 
   log "round $r/$RUNS: kinerja run --stop-at-end"
-  state="$WORK/state-$r"
+  state="$WORK/state-$r-$ts"
   mkdir -p "$state"
   # Each output line gets a timestamp, so the time until "stopped cleanly" (work done, group
   # left; what follows is process teardown, incl. the metrics server) is known too.
@@ -144,6 +156,8 @@ for ((r = 1; r <= RUNS; r++)); do
   }' >>"$ROWS"
   log "round $r/$RUNS: kinerja: $(tail -n 1 "$ROWS" | awk -F'\t' '{printf "%.3f s (%.3f s until stopped cleanly), %d msg/s, ratio %.3f, peak RSS %d MiB, CPU %.1f s", $5, $10, $6, $7, $8, $9}'), state dir ${state_mib} MiB"
   grep -iE 'user time|system time|percent of cpu|elapsed' "$WORK/time-$r.txt" | sed 's/^\s*/bench:   /' >&2
+  grep -o 'time spent: [^"]*' "$WORK/run-$r.log" | sed 's/^/bench:   /' >&2 || true
+ done
 done
 
 # --- report ----------------------------------------------------------------------------------
@@ -168,8 +182,12 @@ table() {
   printf '| **median** | | | %.0f | | %.0f | %.3f | %.0f | | |\n' "${raw##*$'\t'}" "${kin##*$'\t'}" "${ratio##*$'\t'}" "${rss##*$'\t'}"
 }
 
-echo
-echo "Kinerja vs raw librdkafka consume: $PRODUCED events, $PARTITIONS partitions, $RUNS rounds," \
-  "$(nproc) cores, $(free -g | awk '/^Mem:/{print $2}') GiB RAM${KINERJA_ARGS:+, kinerja run $KINERJA_ARGS}"
-echo
-table | tee ${RESULTS:+"$RESULTS"}
+: >"${RESULTS:-/dev/null}"
+for ts in $TIMESTAMPS; do
+  ROWS=$WORK/rows-$ts.tsv
+  echo
+  echo "Kinerja vs raw librdkafka consume, topic bench.events.$ts (Kafka timestamps: $ts): $PRODUCED events," \
+    "$PARTITIONS partitions, $RUNS rounds, $(nproc) cores, $(free -g | awk '/^Mem:/{print $2}') GiB RAM${KINERJA_ARGS:+, kinerja run $KINERJA_ARGS}"
+  echo
+  table | tee -a ${RESULTS:+"$RESULTS"}
+done
