@@ -224,8 +224,18 @@ Status KafkaSource::Poll(std::vector<Message>* out, size_t max, std::chrono::mil
   impl_->headers.clear();
   impl_->header_ranges.clear();
   const size_t first = out->size();
-  const ssize_t n = rd_kafka_consume_batch_queue(impl_->queue, static_cast<int>(timeout.count()),
-                                                 impl_->scratch.data(), max);
+  // rd_kafka_consume_batch_queue waits until the batch is full or the timeout passes: under
+  // light traffic every batch would wait the whole timeout (event age). So: wait for the first
+  // message, then take what else is there now.
+  ssize_t n = max == 0
+                  ? 0
+                  : rd_kafka_consume_batch_queue(impl_->queue, static_cast<int>(timeout.count()),
+                                                 impl_->scratch.data(), 1);
+  if (n == 1 && max > 1) {
+    const ssize_t more =
+        rd_kafka_consume_batch_queue(impl_->queue, 0, impl_->scratch.data() + 1, max - 1);
+    if (more > 0) n += more;  // an error here shows again at the next Poll
+  }
   if (n < 0)
     return Status::Unavailable(std::string("consume: ") + rd_kafka_err2str(rd_kafka_last_error()));
   for (ssize_t i = 0; i < n; ++i) {
