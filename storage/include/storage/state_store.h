@@ -112,9 +112,8 @@ std::unique_ptr<StateStore> NewMemoryStateStore();
 struct RocksDbOptions {
   std::string path;
   bool read_only = false;  // for reading a stopped instance's state (kinerja kpis)
-  // One LRU cache for data, index and filter blocks and, charged to it, the write buffers
-  // (memtables; at most half of it): RocksDB's memory is bounded by this, whatever the state's
-  // size.
+  // One LRU cache for data blocks and, charged to it, the write buffers (memtables; at most
+  // half of it). Index and filter blocks stay outside it (about 1.5 bytes per key).
   size_t memory_bytes = 192ull << 20;
 };
 Result<std::unique_ptr<StateStore>> OpenRocksDbStateStore(const RocksDbOptions& options);
