@@ -30,7 +30,7 @@ struct RunFlags {
   size_t batch_size = 50000;
   int window_months = 13;
   double dedup_window_hours = 7 * 24;
-  size_t memory_mb = 768;  // split by MemoryBudgetOf
+  size_t memory_mb = 640;  // split by MemoryBudgetOf
   int decode_threads = 1;  // 0: decode and apply on one thread
   // group.instance.id: "auto" derives one from the host name and the state directory
   // (StaticInstanceId), "none" turns static membership off.

@@ -39,8 +39,8 @@ struct KafkaSourceOptions {
   // membership. Unique per live member of the group (a second one with the id is fenced).
   std::string group_instance_id;
   // Memory for fetched messages queued ahead of the pipeline: sets librdkafka's queue limits
-  // (about budget / 640 B messages; see kafka_source.cc and README.md, "Memory").
-  size_t prefetch_bytes = 192ull << 20;
+  // (about budget / 1 KiB messages; see kafka_source.cc and README.md, "Memory").
+  size_t prefetch_bytes = 160ull << 20;
   KafkaProperties extra;                 // applied last; overrides the defaults below
   KafkaErrorListener* errors = nullptr;  // optional; must outlive the source
 };

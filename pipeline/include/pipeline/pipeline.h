@@ -36,7 +36,7 @@ struct PipelineOptions {
   // recently used go first once there are more. A batch that would load more than the byte
   // budget is committed early (and the rest applied as the next batch): past the budget,
   // consumption slows down, memory does not grow.
-  size_t max_cache_bytes = 288ull << 20;
+  size_t max_cache_bytes = 240ull << 20;
   size_t max_cached_employees = SIZE_MAX;
   // The events topic: with its partition count, the identity of the state
   // (storage::StateIdentity), checked at every assignment and stored with the first commit.

@@ -114,7 +114,7 @@ struct RocksDbOptions {
   bool read_only = false;  // for reading a stopped instance's state (kinerja kpis)
   // One LRU cache for data blocks and, charged to it, the write buffers (memtables; at most
   // half of it). Index and filter blocks stay outside it (about 1.5 bytes per key).
-  size_t memory_bytes = 192ull << 20;
+  size_t memory_bytes = 160ull << 20;
 };
 Result<std::unique_ptr<StateStore>> OpenRocksDbStateStore(const RocksDbOptions& options);
 // Compacts a closed state directory fully, into its bottom level (offline maintenance; the
