@@ -157,8 +157,10 @@ Status Pipeline::RunOnce(bool* idle) {
   messages_.clear();
   EnterPhase(Phase::kPolling);
   const auto polling = std::chrono::steady_clock::now();
-  if (Status st = source_->Poll(&messages_, options_.max_batch_messages, options_.poll_timeout);
-      !st.ok()) {
+  // The first batches after a start are small and double up to the maximum: a cold cache makes
+  // a full first batch slow, and a restarted instance should show fresh numbers at once.
+  batch_limit_ = std::min(options_.max_batch_messages, std::max<size_t>(batch_limit_ * 2, 1000));
+  if (Status st = source_->Poll(&messages_, batch_limit_, options_.poll_timeout); !st.ok()) {
     return Latch(std::move(st));
   }
   const auto applying = std::chrono::steady_clock::now();

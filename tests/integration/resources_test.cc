@@ -130,9 +130,9 @@ void AddPartitions(const std::string& brokers, const std::string& topic, int par
 }  // namespace
 
 TEST_CASE("SIGTERM in the middle of a large backlog: exit 0 within 10 s, then nothing lost") {
-  // 300k events on 8 partitions: seconds of work however fast the machine; the consumer's
-  // queue (256 MiB) holds all of them, so with --batch-size 1000000 a batch is everything that
-  // is left after the first.
+  // 300k events on 8 partitions: seconds of work however fast the machine; with
+  // --batch-size 1000000 a batch is everything the consumer's queue holds (up to 163,840
+  // messages with the default memory budget).
   TestTopics t = CreateTopicsForTest("sigterm", 8);
   Simulate(t, 2000, 300000);
   TempDir dir;

@@ -110,6 +110,7 @@ class Pipeline : public ingest::PartitionListener {
   std::vector<ingest::Message> messages_;
   std::vector<int64_t> end_offsets_;  // replay target, when stop_at_end
   uint64_t batches_ = 0;              // batch number (cache recency)
+  size_t batch_limit_ = 0;            // grows from 1,000 to max_batch_messages after a start
   size_t cache_bytes_ = 0;            // the cached employees' bytes, as last measured
   size_t cached_employees_ = 0;
   std::chrono::steady_clock::time_point last_lag_refresh_{};
