@@ -66,7 +66,7 @@ BROKERS=$(bash "$ROOT/ops/kafka.sh" start "$WORK/kafka")
 log "broker at $BROKERS"
 "$KINERJA" create-topics --brokers "$BROKERS" --partitions "$PARTITIONS" --topic "$TOPIC" \
   --dlq-topic "$DLQ" >&2
-PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+PORT=$(bench_free_port)
 "$KINERJA" run --brokers "$BROKERS" --topic "$TOPIC" --dlq-topic "$DLQ" --group latency \
   --state-dir "$WORK/state" --metrics-address "127.0.0.1:$PORT" 2>"$WORK/run.log" &
 RUN_PID=$!

@@ -18,3 +18,8 @@ bench_build() {
   cmake -S "$ROOT" -B "$dir" -G Ninja -DCMAKE_BUILD_TYPE=Release -DKINERJA_BUILD_TESTS=OFF >&2
   ninja -C "$dir" "$@" >&2
 }
+
+# bench_free_port: a free TCP port on 127.0.0.1 (for a /metrics address).
+bench_free_port() {
+  python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+}

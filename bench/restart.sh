@@ -63,7 +63,7 @@ log "broker at $BROKERS"
 PRODUCED=$(sed -n 's/.*produced \([0-9][0-9]*\) events.*/\1/p' "$WORK/simulate.log" | tail -n 1)
 log "produced $PRODUCED events of $EMPLOYEES employees"
 STATE=$WORK/state
-PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+PORT=$(bench_free_port)
 
 # start_run LOG ARGS...: kinerja run in the background on $STATE; sets RUN_PID and RUN_T0.
 start_run() {

@@ -60,7 +60,7 @@ BROKERS=$(bash "$ROOT/ops/kafka.sh" start "$WORK/kafka")
 log "broker at $BROKERS"
 "$KINERJA" create-topics --brokers "$BROKERS" --partitions "$PARTITIONS" --topic "$TOPIC" \
   --dlq-topic "$DLQ" >&2
-PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+PORT=$(bench_free_port)
 PROM=$(bash "$ROOT/ops/prometheus.sh" start "$WORK/prometheus" "127.0.0.1:$PORT")
 log "Prometheus at $PROM scraping 127.0.0.1:$PORT every second"
 
