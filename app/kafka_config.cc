@@ -82,8 +82,9 @@ Result<ingest::KafkaProperties> ReadKafkaConfig(const std::string& path) {
       return Status::InvalidArgument("--kafka-config " + where + "expected NAME=VALUE");
     }
     if (auto [it, fresh] = set_on.emplace(name, number); !fresh) {
-      return Status::InvalidArgument("--kafka-config " + where + name + " is already set on line " +
-                                     std::to_string(it->second));
+      std::string message = "--kafka-config " + where;
+      message.append(name).append(" is already set on line ").append(std::to_string(it->second));
+      return Status::InvalidArgument(message);
     }
     props[name] = std::string(Trim(line.substr(eq + 1)));
   }

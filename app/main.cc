@@ -67,7 +67,10 @@ void AddKafkaFlags(CLI::App* cmd, kinerja::app::KafkaFlags* k, bool dlq) {
 
 }  // namespace
 
-int main(int argc, char** argv) {
+namespace {
+
+// The CLI; main() only adds a last resort for an exception nothing else caught.
+int Main(int argc, char** argv) {
   using namespace kinerja::app;
   CLI::App app{"Kinerja: real-time performance KPIs of Indonesia's civil service (ASN) from Kafka"};
   app.require_subcommand(1);
@@ -247,4 +250,15 @@ int main(int argc, char** argv) {
   if (kpis_cmd->parsed()) return Kpis(kpis);
   if (topics_cmd->parsed()) return CreateTopics(topics);
   return 2;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  try {
+    return Main(argc, argv);
+  } catch (const std::exception& e) {
+    std::cerr << "kinerja: unexpected error: " << e.what() << "\n";
+    return 1;
+  }
 }

@@ -34,8 +34,8 @@ int Fail(const Status& st) {
 // before the offset that skips it is committed (docs/architecture.md, "Secured clusters").
 Status CheckDeadLetterTopic(const KafkaFlags& k, const ingest::KafkaProperties& extra,
                             ingest::KafkaErrorListener* errors) {
-  const Status st = ingest::CheckTopicWritable({k.brokers, "kinerja-dlq-check", extra, errors},
-                                               k.dlq_topic, std::chrono::seconds(15));
+  Status st = ingest::CheckTopicWritable({k.brokers, "kinerja-dlq-check", extra, errors},
+                                         k.dlq_topic, std::chrono::seconds(15));
   switch (st.code()) {
     case Status::Code::kOk:
       log::Write(log::Level::kInfo, "run", "dead-letter topic " + k.dlq_topic + " takes writes");

@@ -7,7 +7,7 @@ set -euo pipefail
 PACKAGES=(
   librdkafka-dev librocksdb-dev prometheus-cpp-dev catch2 libsimdjson-dev
   prometheus kcat cmake ninja-build pkg-config g++ libcli11-dev
-  nlohmann-json3-dev clang-format clang-14 libclang-rt-14-dev maven openjdk-17-jdk-headless curl
+  nlohmann-json3-dev clang-format clang-tidy-14 clang-14 libclang-rt-14-dev maven openjdk-17-jdk-headless curl
   ca-certificates openssl uuid-runtime procps iproute2 python3-jsonschema
   jsonnet prometheus-alertmanager libyaml-cpp-dev gnuplot-nox python3-venv
 )

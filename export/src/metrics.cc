@@ -320,7 +320,7 @@ MetricsServer::~MetricsServer() {
       addr.sin_family = AF_INET;
       addr.sin_port = htons(static_cast<uint16_t>(port));
       inet_pton(AF_INET, impl_->wake_host.c_str(), &addr.sin_addr);
-      connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
+      (void)connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr);  // a wake-up only
       close(fd);
       std::this_thread::sleep_for(std::chrono::milliseconds(20));
     }
@@ -346,7 +346,7 @@ Result<std::unique_ptr<MetricsServer>> MetricsServer::Start(const std::string& a
   return std::unique_ptr<MetricsServer>(new MetricsServer(std::move(impl)));
 }
 
-void MetricsServer::Register(std::shared_ptr<prometheus::Collectable> c) {
+void MetricsServer::Register(const std::shared_ptr<prometheus::Collectable>& c) {
   impl_->owned.push_back(c);
   impl_->exposer->RegisterCollectable(c);
 }

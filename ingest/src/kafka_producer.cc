@@ -199,7 +199,7 @@ Status KafkaDeadLetterSink::Send(const Message& message, std::string_view reason
 }
 
 Status KafkaDeadLetterSink::Flush(std::chrono::milliseconds timeout) {
-  const Status st = producer_->Flush(timeout);
+  Status st = producer_->Flush(timeout);
   if (st.ok()) return st;
   // Flush fails with PermissionDenied or Unavailable; the topic is what an operator must know.
   const std::string msg = "dead letters to topic " + dlq_topic_ + ": " + st.message();

@@ -61,6 +61,7 @@ struct KafkaSource::Impl {
 
   static std::vector<int32_t> Partitions(const rd_kafka_topic_partition_list_t* parts) {
     std::vector<int32_t> ps;
+    ps.reserve(static_cast<size_t>(parts->cnt));
     for (int i = 0; i < parts->cnt; ++i) ps.push_back(parts->elems[i].partition);
     return ps;
   }

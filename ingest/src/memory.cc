@@ -35,6 +35,7 @@ Status MemorySource::Poll(std::vector<Message>* out, size_t max, std::chrono::mi
   if (!started_) {
     started_ = true;
     std::vector<int32_t> all;
+    all.reserve(static_cast<size_t>(partitions()));
     for (int32_t p = 0; p < partitions(); ++p) all.push_back(p);
     KINERJA_RETURN_IF_ERROR(Assign(all));
   }

@@ -98,7 +98,7 @@ int64_t NowUnixMs() {
 
 Pipeline::Pipeline(PipelineOptions options, ingest::EventSource* source,
                    ingest::DeadLetterSink* dlq, storage::StateStore* store, Probe* probe)
-    : options_(options),
+    : options_(std::move(options)),
       source_(source),
       dlq_(dlq),
       store_(store),

@@ -402,7 +402,8 @@ size_t YearBytes(const YearState& y) {
     }
   }
   for (const auto& [key, record] : y.training) {
-    n += MapNode(sizeof(key) + sizeof(record)) + Heap(key.second);
+    n += MapNode(sizeof(std::pair<const std::pair<Date, std::string>, TrainingRecord>)) +
+         Heap(key.second);
   }
   return n;
 }
@@ -418,7 +419,8 @@ size_t ApproximateBytes(const EmployeeState& s) {
   n += d.applied.MemoryBytes() + Heap(d.chunks) + Heap(d.pending) + Heap(d.expired);
   for (const auto& [key, ts] : d.pending) n += Heap(key);
   if (d.stored_ids) {
-    for (const auto& [key, ts] : *d.stored_ids) n += Chunk(sizeof(key) + 16) + Heap(key);
+    for (const auto& [key, ts] : *d.stored_ids)
+      n += Chunk(sizeof(std::string) + 16) + Heap(key);  // node: key, value, next, hash
   }
   return n;
 }

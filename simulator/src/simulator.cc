@@ -54,7 +54,7 @@ struct Calendar {
       // Fixed-date holidays: New Year, Labour Day, Pancasila Day, Independence Day, Christmas.
       const bool holiday = md == 101 || md == 501 || md == 601 || md == 817 || md == 1225;
       working.push_back(weekday != 0 && weekday != 6 && !holiday);
-      if (c.day == 1) month_start[static_cast<size_t>(c.month)] = d;
+      if (c.day == 1) month_start[static_cast<size_t>(static_cast<unsigned char>(c.month))] = d;
     }
     month_start[13] = in_year;
     for (int m = 1; m <= 12; ++m) month[static_cast<size_t>(m)] = FormatMonth(ToMonthIndex(y, m));
@@ -444,7 +444,7 @@ class Simulation {
     const int32_t from =
         month == 0 ? INT32_MAX : At(cal_.month_start[static_cast<size_t>(month)], 0);
     const int32_t to =
-        month == 0 ? INT32_MAX : At(cal_.month_start[static_cast<size_t>(month + 1)], 0);
+        month == 0 ? INT32_MAX : At(cal_.month_start[static_cast<size_t>(month) + 1], 0);
     auto put = [&](Item it) {
       if (it.at >= from && it.at < to) e.Schedule(it);
     };
@@ -544,7 +544,7 @@ class Simulation {
   void ScheduleMonth(Employee& e, int month) {
     Rng& r = e.rng;
     const int start = cal_.month_start[static_cast<size_t>(month)];
-    const int end = cal_.month_start[static_cast<size_t>(month + 1)];  // exclusive
+    const int end = cal_.month_start[static_cast<size_t>(month) + 1];  // exclusive
     if (month >= 2) {
       const int reported = month - 1;
       const Skp skp =

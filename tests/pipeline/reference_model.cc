@@ -336,6 +336,11 @@ SeriesMap RunPipeline(const Log& log, std::mt19937& rng,
     }
     pipeline::PipelineOptions options;
     options.max_batch_messages = std::uniform_int_distribution<size_t>(1, 50)(rng);
+    // Decoding on its own thread or inline, and a cache that holds all or only a few employees
+    // (a batch past it commits early): none of it may change a result.
+    options.decode_thread = std::uniform_int_distribution<int>(0, 1)(rng) == 1;
+    options.max_cache_bytes =
+        std::uniform_int_distribution<int>(0, 1)(rng) == 1 ? SIZE_MAX : 16 << 10;
     pipeline::Pipeline pipe(options, &src, &dlq, store.get(), &probe);
     bool idle = false;
     std::optional<int32_t> revoked;  // a partition away in a rebalance

@@ -64,7 +64,7 @@ class MetricsServer {
   static Result<std::unique_ptr<MetricsServer>> Start(const std::string& address);
   ~MetricsServer();
   // Serves `collectable` for the server's lifetime (the server keeps it alive).
-  void Register(std::shared_ptr<prometheus::Collectable> collectable);
+  void Register(const std::shared_ptr<prometheus::Collectable>& collectable);
   int port() const;
 
  private:
