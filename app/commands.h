@@ -33,7 +33,7 @@ struct RunFlags {
   size_t memory_mb = 640;  // split by MemoryBudgetOf
   int decode_threads = 1;  // 0: decode and apply on one thread
   // group.instance.id: "auto" derives one from the host name and the state directory
-  // (StaticInstanceId), "none" turns static membership off.
+  // (StaticInstanceId; none with stop_at_end), "none" turns static membership off.
   std::string instance_id = "auto";
   std::string log_level = "info";  // debug, info, warn, error or off
 };

@@ -60,6 +60,9 @@ Status CheckDeadLetterTopic(const KafkaFlags& k, const ingest::KafkaProperties& 
 
 std::string StaticInstanceId(const RunFlags& flags) {
   if (flags.instance_id == "none") return "";
+  // A replay leaves for good when it is done: as a static member it would stay in the group
+  // until its session timed out, and the next member to join would wait for it.
+  if (flags.instance_id == "auto" && flags.stop_at_end) return "";
   if (flags.instance_id != "auto") return flags.instance_id;
   char host[256] = {};
   if (gethostname(host, sizeof host - 1) != 0) host[0] = '\0';
