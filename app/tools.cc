@@ -234,8 +234,6 @@ int SimulateToFile(const SimulateFlags& f) {
   return 0;
 }
 
-}  // namespace
-
 // The envelope time of a simulated event, in Unix ms: its Kafka timestamp under
 // --timestamps event. The simulator writes the envelope first, so the first "time" member is
 // the envelope's.
@@ -249,6 +247,8 @@ int64_t EnvelopeTimeMs(std::string_view json) {
   auto t = ParseRfc3339(json.substr(from, to - from));
   return t ? t->unix_seconds * 1000 : 0;
 }
+
+}  // namespace
 
 int Simulate(const SimulateFlags& f) {
   if (!f.output.empty()) return SimulateToFile(f);

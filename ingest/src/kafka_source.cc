@@ -165,7 +165,8 @@ Result<std::unique_ptr<KafkaSource>> KafkaSource::Create(const KafkaSourceOption
   auto impl = std::make_unique<Impl>();
   impl->topic = options.topic;
   impl->errors = options.errors;
-  const KafkaProperties defaults = {
+  const Prefetch prefetch = PrefetchLimits(options.prefetch_bytes);
+  KafkaProperties defaults = {
       {"bootstrap.servers", options.brokers},
       {"group.id", options.group_id},
       {"client.id", options.client_id},
@@ -174,17 +175,16 @@ Result<std::unique_ptr<KafkaSource>> KafkaSource::Create(const KafkaSourceOption
       {"enable.auto.offset.store", "false"},
       {"auto.offset.reset", "earliest"},
       // Prefetch within the memory budget (PrefetchLimits).
-      {"queued.min.messages", std::to_string(PrefetchLimits(options.prefetch_bytes).messages)},
-      {"queued.max.messages.kbytes", std::to_string(PrefetchLimits(options.prefetch_bytes).kbytes)},
-      {"fetch.max.bytes", std::to_string(PrefetchLimits(options.prefetch_bytes).fetch_bytes)},
+      {"queued.min.messages", std::to_string(prefetch.messages)},
+      {"queued.max.messages.kbytes", std::to_string(prefetch.kbytes)},
+      {"fetch.max.bytes", std::to_string(prefetch.fetch_bytes)},
       {"fetch.error.backoff.ms", "20"},
       {"fetch.wait.max.ms", "100"},
   };
-  KafkaProperties with_instance = defaults;
   if (!options.group_instance_id.empty()) {
-    with_instance["group.instance.id"] = options.group_instance_id;
+    defaults["group.instance.id"] = options.group_instance_id;
   }
-  const KafkaProperties props = internal::Merge(with_instance, options.extra);
+  const KafkaProperties props = internal::Merge(std::move(defaults), options.extra);
   if (props.at("group.id").empty()) return Status::InvalidArgument("group.id: must not be empty");
   impl->group = props.at("group.id");  // the properties may override the option
   rd_kafka_conf_t* conf = rd_kafka_conf_new();

@@ -103,7 +103,7 @@ Pipeline::Pipeline(PipelineOptions options, ingest::EventSource* source,
       dlq_(dlq),
       store_(store),
       probe_(probe),
-      decode_(std::make_unique<DecodeAhead>(options.decode_thread)) {
+      decode_(std::make_unique<DecodeAhead>(options_.decode_thread)) {
   source_->SetListener(this);
 }
 
@@ -406,7 +406,8 @@ Status Pipeline::CommitBatch(Batch& batch) {
   for (const auto& [p, employees] : batch.dirty) {
     Partition& part = *partitions_.at(p);
     for (const auto& [nip, years] : employees) {
-      EmployeeState& state = part.employees.at(nip).state;
+      CachedEmployee& employee = part.employees.at(nip);
+      EmployeeState& state = employee.state;
       dedup_writes.clear();
       processors::FlushDedup(nip, state.dedup, &dedup_writes);
       for (auto& w : dedup_writes)
@@ -419,7 +420,7 @@ Status Pipeline::CommitBatch(Batch& batch) {
       auto& core = writes.entities.emplace_back(
           storage::WriteSet::Entity{p, processors::EmployeeCoreKey(nip), ""});
       processors::EncodeEmployeeCore(state, &*core.value);
-      Recharge(part.employees.at(nip));  // its pending ids are flushed, its years may have grown
+      Recharge(employee);  // its pending ids are flushed, its years may have grown
     }
   }
   for (const auto& [p, delta] : batch.deltas) {

@@ -173,17 +173,26 @@ Status DecodeCore(std::string_view bytes, EmployeeState* s) {
   return Status::OK();
 }
 
-Status AbsorbDedupChunk(uint64_t seq, std::string_view value, DedupMemory* m) {
+// Reads a dedup chunk (FlushDedup writes it): `fn` gets each full id and its timestamp.
+template <class Fn>
+Status ForEachChunkId(std::string_view value, Fn fn) {
   Reader r(value);
   for (uint64_t n = r.Varint(); n > 0 && r.ok(); --n) {
     std::string key = r.Str();
     const int64_t ts = r.Signed();
+    fn(std::move(key), ts);
+  }
+  if (!r.ok() || !r.done()) return Status::Corruption("dedup chunk: truncated or trailing bytes");
+  return Status::OK();
+}
+
+Status AbsorbDedupChunk(uint64_t seq, std::string_view value, DedupMemory* m) {
+  KINERJA_RETURN_IF_ERROR(ForEachChunkId(value, [m](const std::string& key, int64_t ts) {
     m->newest_ms = std::max(m->newest_ms, ts);
     m->oldest_ms = std::min(m->oldest_ms, ts);
     // An id applied again after its window is in two chunks: the later copy counts.
     m->applied.Remember(DedupFingerprint(key), ts);
-  }
-  if (!r.ok() || !r.done()) return Status::Corruption("dedup chunk: truncated or trailing bytes");
+  }));
   m->next_seq = std::max(m->next_seq, seq + 1);
   return Status::OK();
 }
@@ -361,15 +370,11 @@ void FlushDedup(Nip nip, DedupMemory& m, std::vector<EntityWrite>* writes) {
 
 Status AbsorbDedupChunkIds(std::string_view value, DedupMemory* m) {
   if (!m->stored_ids) m->stored_ids.emplace();
-  Reader r(value);
-  for (uint64_t n = r.Varint(); n > 0 && r.ok(); --n) {
-    std::string key = r.Str();
-    const int64_t ts = r.Signed();
-    auto [it, inserted] = m->stored_ids->emplace(std::move(key), ts);
-    if (!inserted) it->second = std::max(it->second, ts);
-  }
-  if (!r.ok() || !r.done()) return Status::Corruption("dedup chunk: truncated or trailing bytes");
-  return Status::OK();
+  auto& ids = *m->stored_ids;
+  return ForEachChunkId(value, [&ids](std::string key, int64_t ts) {
+    auto [it, inserted] = ids.emplace(std::move(key), ts);
+    if (!inserted) it->second = std::max(it->second, ts);  // the later copy counts
+  });
 }
 
 Status AbsorbEmployeeEntity(std::string_view suffix, std::string_view value, EmployeeState* state) {
