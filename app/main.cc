@@ -65,18 +65,12 @@ void AddKafkaFlags(CLI::App* cmd, kinerja::app::KafkaFlags* k, bool dlq) {
                   "Extra librdkafka property NAME=VALUE (repeatable; overrides --kafka-config)");
 }
 
-}  // namespace
+using namespace kinerja::app;
 
-namespace {
-
-// The CLI; main() only adds a last resort for an exception nothing else caught.
-int Main(int argc, char** argv) {
-  using namespace kinerja::app;
-  CLI::App app{"Kinerja: real-time performance KPIs of Indonesia's civil service (ASN) from Kafka"};
-  app.require_subcommand(1);
-
-  RunFlags run;
-  auto* run_cmd = app.add_subcommand("run", "Consume events, maintain KPI state, serve /metrics");
+// One function per subcommand: its flags, bound to `flags`.
+CLI::App* AddRunCommand(CLI::App& app, RunFlags& run) {
+  CLI::App* run_cmd =
+      app.add_subcommand("run", "Consume events, maintain KPI state, serve /metrics");
   AddKafkaFlags(run_cmd, &run.kafka, true);
   run_cmd->add_option("--group", run.group, "Consumer group id")
       ->envname("KINERJA_GROUP")
@@ -135,9 +129,11 @@ int Main(int argc, char** argv) {
       ->envname("KINERJA_INSTANCE_ID")
       ->check(kInstanceId)
       ->capture_default_str();
+  return run_cmd;
+}
 
-  SimulateFlags sim;
-  auto* sim_cmd =
+CLI::App* AddSimulateCommand(CLI::App& app, SimulateFlags& sim) {
+  CLI::App* sim_cmd =
       app.add_subcommand("simulate", "Generate deterministic synthetic events (NDJSON or Kafka)");
   sim_cmd->add_option("--employees", sim.sim.employees, "Employees")
       ->check(CLI::Range(1, 10000000))
@@ -174,9 +170,11 @@ int Main(int argc, char** argv) {
       ->check(CLI::IsMember({"now", "event"}))
       ->default_str("now");
   AddKafkaFlags(sim_cmd, &sim.kafka, false);
+  return sim_cmd;
+}
 
-  PublishFlags pub;
-  auto* pub_cmd = app.add_subcommand(
+CLI::App* AddPublishCommand(CLI::App& app, PublishFlags& pub) {
+  CLI::App* pub_cmd = app.add_subcommand(
       "publish",
       "Produce NDJSON events keyed by subject (idempotent producer). Validates every line first "
       "and sends nothing if any is invalid (exit 1), unless --no-validate");
@@ -192,9 +190,11 @@ int Main(int argc, char** argv) {
       ->check(CLI::IsMember({"structured", "binary"}))
       ->capture_default_str();
   AddKafkaFlags(pub_cmd, &pub.kafka, false);
+  return pub_cmd;
+}
 
-  ValidateFlags val;
-  auto* val_cmd = app.add_subcommand(
+CLI::App* AddValidateCommand(CLI::App& app, ValidateFlags& val) {
+  CLI::App* val_cmd = app.add_subcommand(
       "validate",
       "Check NDJSON event files against the event contract v1 with the pipeline's own decoder: "
       "prints FILE:LINE: reason: detail for each invalid line; exit 0 all valid, 1 some "
@@ -206,9 +206,11 @@ int Main(int argc, char** argv) {
                    "(message-record lines are checked as written)")
       ->check(CLI::IsMember({"structured", "binary"}))
       ->capture_default_str();
+  return val_cmd;
+}
 
-  KpisFlags kpis;
-  auto* kpis_cmd = app.add_subcommand(
+CLI::App* AddKpisCommand(CLI::App& app, KpisFlags& kpis) {
+  CLI::App* kpis_cmd = app.add_subcommand(
       "kpis", "Print the KPI gauges from the state directory of a stopped instance");
   kpis_cmd->add_option("--state-dir", kpis.state_dir, "RocksDB state directory")
       ->envname("KINERJA_STATE_DIR")
@@ -224,14 +226,35 @@ int Main(int argc, char** argv) {
   kpis_cmd->add_flag("--progress", kpis.progress,
                      "With --format json: also each partition's next offset and the messages "
                      "before it applied, duplicate and dead-lettered (\"partitions\")");
+  return kpis_cmd;
+}
 
-  TopicsFlags topics;
-  auto* topics_cmd =
+CLI::App* AddCreateTopicsCommand(CLI::App& app, TopicsFlags& topics) {
+  CLI::App* topics_cmd =
       app.add_subcommand("create-topics", "Create the events and dead-letter topics if missing");
   AddKafkaFlags(topics_cmd, &topics.kafka, true);
   topics_cmd->add_option("--partitions", topics.partitions, "Partitions of the events topic")
       ->check(CLI::Range(1, 10000))
       ->capture_default_str();
+  return topics_cmd;
+}
+
+// The CLI; main() only adds a last resort for an exception nothing else caught.
+int Main(int argc, char** argv) {
+  CLI::App app{"Kinerja: real-time performance KPIs of Indonesia's civil service (ASN) from Kafka"};
+  app.require_subcommand(1);
+  RunFlags run;
+  SimulateFlags sim;
+  PublishFlags pub;
+  ValidateFlags val;
+  KpisFlags kpis;
+  TopicsFlags topics;
+  CLI::App* run_cmd = AddRunCommand(app, run);
+  CLI::App* sim_cmd = AddSimulateCommand(app, sim);
+  CLI::App* pub_cmd = AddPublishCommand(app, pub);
+  CLI::App* val_cmd = AddValidateCommand(app, val);
+  CLI::App* kpis_cmd = AddKpisCommand(app, kpis);
+  CLI::App* topics_cmd = AddCreateTopicsCommand(app, topics);
 
   try {
     app.parse(argc, argv);

@@ -14,6 +14,7 @@
 #include "log/log.h"
 #include "phase_file.h"
 #include "pipeline/pipeline.h"
+#include "state/codec.h"
 #include "storage/state_store.h"
 
 namespace kinerja::app {
@@ -91,6 +92,26 @@ Result<ingest::KafkaProperties> KafkaClientProperties(const KafkaFlags& flags) {
                                 [](const char* name) { return std::getenv(name); });
 }
 
+// The state directory, refused when it was built from another topic (before anything is
+// consumed; the partition count is checked by the pipeline when partitions are assigned,
+// storage::StateIdentity).
+Result<std::unique_ptr<storage::StateStore>> OpenState(const RunFlags& f, size_t memory_bytes) {
+  storage::RocksDbOptions db_options;
+  db_options.path = f.state_dir;
+  db_options.format = state::kFormatVersion;
+  db_options.memory_bytes = memory_bytes;
+  auto store = storage::OpenRocksDbStateStore(db_options);
+  if (!store.ok()) return store.status();
+  auto identity = (*store)->LoadIdentity();
+  if (!identity.ok()) return identity.status();
+  if (*identity) {
+    if (Status st = storage::CheckIdentity(**identity, {f.kafka.topic, 0}); !st.ok()) {
+      return Status::InvalidArgument("state directory " + f.state_dir + ": " + st.message());
+    }
+  }
+  return store;
+}
+
 int Run(const RunFlags& f) {
   log::SetLevel(*log::ParseLevel(f.log_level));  // checked when the flags were parsed
   // Test-only: KINERJA_TEST_PHASE_FILE (app/README.md, "Test-only hooks"); nullptr otherwise.
@@ -117,20 +138,8 @@ int Run(const RunFlags& f) {
   probe.MemoryBudget(pipeline::MemoryPool::kPrefetch, budget.prefetch_bytes);
   probe.MemoryBudget(pipeline::MemoryPool::kStateStore, budget.rocksdb_bytes);
   probe.MemoryBudget(pipeline::MemoryPool::kEmployeeCache, budget.employee_cache_bytes);
-  storage::RocksDbOptions db_options;
-  db_options.path = f.state_dir;
-  db_options.memory_bytes = budget.rocksdb_bytes;
-  auto store = storage::OpenRocksDbStateStore(db_options);
+  auto store = OpenState(f, budget.rocksdb_bytes);
   if (!store.ok()) return Fail(store.status());
-  // A state built from another topic is refused before anything is consumed; the partition
-  // count is checked by the pipeline when partitions are assigned (storage::StateIdentity).
-  auto identity = (*store)->LoadIdentity();
-  if (!identity.ok()) return Fail(identity.status());
-  if (*identity) {
-    if (Status st = storage::CheckIdentity(**identity, {f.kafka.topic, 0}); !st.ok()) {
-      return Fail(Status::InvalidArgument("state directory " + f.state_dir + ": " + st.message()));
-    }
-  }
 
   ingest::KafkaSourceOptions source_options;
   source_options.brokers = f.kafka.brokers;

@@ -15,8 +15,9 @@
 #include "ingest/decoder.h"
 #include "ingest/kafka.h"
 #include "pipeline/pipeline.h"
-#include "processors/codec.h"
 #include "processors/kpi.h"
+#include "state/codec.h"
+#include "state/partitions.h"
 #include "storage/state_store.h"
 
 namespace kinerja::app {
@@ -339,29 +340,23 @@ int Kpis(const KpisFlags& f) {
   }
   storage::RocksDbOptions options;
   options.path = f.state_dir;
+  options.format = state::kFormatVersion;
   options.read_only = true;
   auto store = storage::OpenRocksDbStateStore(options);
   if (!store.ok()) return Fail("kpis", store.status());
   processors::KpiTable counters;
   MonthIndex newest = processors::kNoMonth;
   nlohmann::ordered_json progress = nlohmann::ordered_json::array();
-  Status st = (*store)->ForEachPartition([&](int32_t p, const storage::PartitionSnapshot& snap) {
-    if (f.progress && snap.next_offset) {
+  Status st = state::ForEachPartition(**store, [&](int32_t p, const state::PartitionState& part) {
+    if (f.progress && part.next_offset) {
       progress.push_back({{"partition", p},
-                          {"next_offset", *snap.next_offset},
-                          {"applied", snap.outcomes.applied},
-                          {"duplicate", snap.outcomes.duplicates},
-                          {"dead_lettered", snap.outcomes.dead_lettered}});
+                          {"next_offset", *part.next_offset},
+                          {"applied", part.outcomes.applied},
+                          {"duplicate", part.outcomes.duplicates},
+                          {"dead_lettered", part.outcomes.dead_lettered}});
     }
-    for (const auto& [key_bytes, value] : snap.counters) {
-      auto key = processors::DecodeKpiKey(key_bytes);
-      if (!key) return Status::Corruption("partition " + std::to_string(p) + ": bad counter key");
-      counters.Add(*key, value);
-    }
-    if (snap.meta.empty()) return Status::OK();
-    processors::PartitionMeta meta;
-    KINERJA_RETURN_IF_ERROR(processors::DecodePartitionMeta(snap.meta, &meta));
-    newest = std::max(newest, meta.newest_month);
+    counters.AddAll(part.counters);
+    newest = std::max(newest, part.newest_month);
     return Status::OK();
   });
   if (!st.ok()) return Fail("kpis", st);

@@ -67,6 +67,7 @@
 #include "ingest/source.h"
 #include "pipeline/pipeline.h"
 #include "pipeline/probe.h"
+#include "state/codec.h"
 #include "storage/forwarding_store.h"
 #include "storage/state_store.h"
 
@@ -750,6 +751,10 @@ struct RoundResult {
       counters_written;
 };
 
+kinerja::storage::RocksDbOptions StoreOptions(const std::string& path) {
+  return {.path = path, .format = std::string(kinerja::state::kFormatVersion)};
+}
+
 uint64_t DirBytes(const std::string& path) {
   uint64_t total = 0;
   for (const auto& f : fs::recursive_directory_iterator(path)) {
@@ -762,7 +767,7 @@ LoadResult DoLoad(const Options& o, int64_t n, const std::string& path) {
   LoadResult res{};
   const Calendar cal;
   const Org org(o, n);
-  auto opened = kinerja::storage::OpenRocksDbStateStore({.path = path});
+  auto opened = kinerja::storage::OpenRocksDbStateStore(StoreOptions(path));
   Check(opened.status(), "opening " + path);
   std::unique_ptr<kinerja::storage::StateStore> store = std::move(opened.value());
 
@@ -876,7 +881,7 @@ LoadResult DoLoad(const Options& o, int64_t n, const std::string& path) {
   res.dir_bytes_before = DirBytes(path);
 
   const auto c0 = Clock::now();
-  Check(kinerja::storage::CompactRocksDbState({.path = path}), "compacting the loaded state");
+  Check(kinerja::storage::CompactRocksDbState(StoreOptions(path)), "compacting the loaded state");
   res.compact_seconds = Seconds(c0, Clock::now());
   res.dir_bytes = DirBytes(path);
   return res;
@@ -904,7 +909,7 @@ RoundResult DoRound(const Options& o, int64_t n, size_t cache, const std::string
 
   const auto o0 = Clock::now();
   CopyState(base, path);
-  auto opened = kinerja::storage::OpenRocksDbStateStore({.path = path});
+  auto opened = kinerja::storage::OpenRocksDbStateStore(StoreOptions(path));
   Check(opened.status(), "opening " + path);
   std::unique_ptr<kinerja::storage::StateStore> store = std::move(opened.value());
   res.open_seconds = Seconds(o0, Clock::now());

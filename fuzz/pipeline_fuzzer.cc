@@ -17,7 +17,7 @@
 #include "log/log.h"
 #include "pipeline/pipeline.h"
 #include "pipeline_script.h"
-#include "processors/codec.h"
+#include "state/codec.h"
 #include "storage/forwarding_store.h"
 #include "storage/state_store.h"
 
@@ -227,7 +227,7 @@ Employees ReadEmployees(storage::StateStore& store) {
   for (int32_t p = 0; p < kScriptPartitions; ++p) {
     const Status st = store.ScanEntities(p, "", [&](std::string_view key, std::string_view value) {
       FUZZ_CHECK(key.size() > 8, "an entity key without a NIP");
-      return processors::AbsorbEmployeeEntity(key.substr(8), value, &employees[{p, NipOfKey(key)}]);
+      return state::AbsorbEmployeeEntity(key.substr(8), value, &employees[{p, NipOfKey(key)}]);
     });
     FUZZ_CHECK(st.ok(), "reading the store: " + st.ToString());
   }
@@ -239,7 +239,7 @@ KpiTable StoredCounters(storage::StateStore& store, int32_t p) {
   FUZZ_CHECK(snap.ok(), "LoadPartition: " + snap.status().ToString());
   KpiTable counters;
   for (const auto& [bytes, value] : snap->counters) {
-    auto key = processors::DecodeKpiKey(bytes);
+    auto key = state::DecodeKpiKey(bytes);
     FUZZ_CHECK(key.has_value(), "a counter key that does not decode");
     FUZZ_CHECK(value > 0, "a stored counter <= 0: " + std::to_string(value));
     counters.Add(*key, value);

@@ -5,7 +5,6 @@
 
 #include "decode_ahead.h"
 #include "log/log.h"
-#include "processors/codec.h"
 
 namespace kinerja::pipeline {
 namespace {
@@ -52,33 +51,14 @@ std::string_view PhaseName(Phase phase) {
 using processors::EmployeeState;
 using processors::KpiTable;
 
-// What a cache entry costs beyond its state: the hash map node, the key, the bookkeeping.
-constexpr size_t kCacheEntryBytes = 64 + sizeof(Nip) + 64;
-
-// An employee read from the store. Only the years an event needed are read (codec.h stores one
-// entity per year), so the cost of an event does not grow with the years stored.
-struct Pipeline::CachedEmployee {
-  EmployeeState state;
-  std::vector<int> loaded_years;  // years read from the store (whether or not they existed)
-  bool all_years = false;         // every year has been read
-  uint64_t last_used = 0;         // batch number, for eviction
-  size_t bytes = 0;               // charged to the cache (processors::ApproximateBytes)
-};
-
 struct Pipeline::Partition {
-  std::optional<int64_t> committed_offset;  // next offset durable in the store
-  int64_t next_offset = 0;                  // next offset to apply (ahead while a batch runs)
-  KpiTable counters;                        // committed counters of this partition
-  storage::OutcomeTotals outcomes;          // committed: what committed_offset has passed
-  MonthIndex newest_month = processors::kNoMonth;
-  std::unordered_map<Nip, CachedEmployee> employees;  // a cache of the store
+  state::PartitionState committed;  // durable in the store
+  int64_t next_offset = 0;          // next offset to apply (ahead while a batch runs)
 };
 
 struct Pipeline::Batch {
   BatchCounts counts;
   std::unordered_map<int32_t, KpiTable> deltas;  // kKeepZeros: entries may be 0
-  // Employees to write (their core always) and the years each one changed.
-  std::unordered_map<int32_t, std::unordered_map<Nip, std::vector<int>>> dirty;
   std::unordered_map<int32_t, int64_t> next_offsets;
   std::unordered_map<int32_t, storage::OutcomeTotals> outcomes;  // of this batch, by partition
   std::unordered_map<int32_t, MonthIndex> newest;
@@ -103,7 +83,10 @@ Pipeline::Pipeline(PipelineOptions options, ingest::EventSource* source,
       dlq_(dlq),
       store_(store),
       probe_(probe),
-      decode_(std::make_unique<DecodeAhead>(options_.decode_thread)) {
+      decode_(std::make_unique<DecodeAhead>(options_.decode_thread)),
+      employees_(
+          {options_.max_cache_bytes, options_.max_cached_employees, options_.dedup_window_ms},
+          store) {
   source_->SetListener(this);
 }
 
@@ -139,7 +122,8 @@ bool Pipeline::ReachedEnd() const {
   for (size_t p = 0; p < end_offsets_.size(); ++p) {
     if (end_offsets_[p] <= 0) continue;
     auto it = partitions_.find(static_cast<int32_t>(p));
-    if (it == partitions_.end() || it->second->committed_offset.value_or(0) < end_offsets_[p]) {
+    if (it == partitions_.end() ||
+        it->second->committed.next_offset.value_or(0) < end_offsets_[p]) {
       return false;
     }
   }
@@ -153,7 +137,7 @@ Status Pipeline::RunOnce(bool* idle) {
   // The rest of an interrupted batch was consumed and not applied: only a new pipeline, which
   // resumes at the committed offsets, may go on.
   if (interrupted_) return Status::Internal("the pipeline was stopped in the middle of a batch");
-  ++batches_;
+  employees_.BeginBatch();
   messages_.clear();
   EnterPhase(Phase::kPolling);
   const auto polling = std::chrono::steady_clock::now();
@@ -192,12 +176,12 @@ Status Pipeline::RunOnce(bool* idle) {
       return Latch(std::move(st));
     }
     ++applied;
-    if (cache_bytes_ > options_.max_cache_bytes) {
+    if (employees_.OverBudget()) {
       // This batch has loaded more employees than the cache may hold: commit what is applied
       // (which lets the cache evict), then apply the rest of the messages as the next batch.
       if (Status st = CommitBatch(batch); !st.ok()) return Latch(std::move(st));
       batch = Batch{};
-      ++batches_;
+      employees_.BeginBatch();
       EnterPhase(Phase::kBatch);
     }
   }
@@ -234,96 +218,9 @@ void Pipeline::RefreshLag() {
   last_lag_refresh_ = now;
   for (const auto& [p, part] : partitions_) {
     if (auto hw = source_->HighWatermark(p)) {
-      probe_->PartitionLag(p, std::max<int64_t>(0, *hw - part->committed_offset.value_or(0)));
+      probe_->PartitionLag(p, std::max<int64_t>(0, *hw - part->committed.next_offset.value_or(0)));
     }
   }
-}
-
-// An employee's first touch, for an event with Kafka timestamp `timestamp_ms`: point reads of
-// its core, then of the dedup chunks that can still hold an id inside the window (the core
-// lists them). Years are read as events need them.
-Result<Pipeline::CachedEmployee*> Pipeline::LoadEmployee(Partition& part, int32_t partition,
-                                                         Nip nip, int64_t timestamp_ms) {
-  auto it = part.employees.find(nip);
-  if (it == part.employees.end()) {
-    CachedEmployee fresh;
-    KINERJA_RETURN_IF_ERROR(
-        ReadEntities(partition, nip, {processors::EmployeeCoreKey(nip)}, &fresh.state));
-    if (!fresh.state.dedup.chunks.empty()) {
-      KINERJA_RETURN_IF_ERROR(ReadEntities(
-          partition, nip,
-          processors::DedupChunksToRead(nip, fresh.state, options_.dedup_window_ms, timestamp_ms),
-          &fresh.state));
-    }
-    it = part.employees.emplace(nip, std::move(fresh)).first;
-    ++cached_employees_;
-    Recharge(it->second);
-  }
-  it->second.last_used = batches_;
-  return &it->second;
-}
-
-// Point-reads entities of one employee (keys under EmployeeKey(nip)) into *state; absent keys
-// are skipped.
-Status Pipeline::ReadEntities(int32_t partition, Nip nip, const std::vector<std::string>& keys,
-                              EmployeeState* state) {
-  if (keys.empty()) return Status::OK();
-  std::vector<std::optional<std::string>> values;
-  KINERJA_RETURN_IF_ERROR(store_->GetEntities(partition, keys, &values));
-  const size_t prefix = processors::EmployeeKey(nip).size();
-  for (size_t i = 0; i < keys.size(); ++i) {
-    if (values[i]) {
-      KINERJA_RETURN_IF_ERROR(processors::AbsorbEmployeeEntity(
-          std::string_view(keys[i]).substr(prefix), *values[i], state));
-    }
-  }
-  return Status::OK();
-}
-
-Status Pipeline::ReadDedupIds(int32_t partition, Nip nip, int64_t timestamp_ms,
-                              EmployeeState& state) {
-  const std::vector<std::string> keys =
-      processors::DedupChunksToRead(nip, state, options_.dedup_window_ms, timestamp_ms);
-  std::vector<std::optional<std::string>> values;
-  if (!keys.empty()) KINERJA_RETURN_IF_ERROR(store_->GetEntities(partition, keys, &values));
-  state.dedup.stored_ids.emplace();
-  for (const auto& value : values) {
-    if (value) KINERJA_RETURN_IF_ERROR(processors::AbsorbDedupChunkIds(*value, &state.dedup));
-  }
-  return Status::OK();
-}
-
-Status Pipeline::EnsureYears(int32_t partition, Nip nip, CachedEmployee& e,
-                             const processors::YearsNeeded& need) {
-  if (e.all_years) return Status::OK();
-  if (need.all) {
-    // Re-read every year not already in memory (those in memory may be newer than the store).
-    EmployeeState stored;
-    const std::string prefix = processors::YearPrefix(nip);
-    const std::string tag = prefix.substr(processors::EmployeeKey(nip).size());
-    KINERJA_RETURN_IF_ERROR(store_->ScanEntities(
-        partition, prefix, [&](std::string_view suffix, std::string_view value) {
-          return processors::AbsorbEmployeeEntity(tag + std::string(suffix), value, &stored);
-        }));
-    for (auto& [year, y] : stored.years) {
-      if (std::find(e.loaded_years.begin(), e.loaded_years.end(), year) == e.loaded_years.end()) {
-        e.state.years.emplace(year, std::move(y));
-      }
-    }
-    e.all_years = true;
-    e.loaded_years.clear();
-    Recharge(e);
-    return Status::OK();
-  }
-  if (!need.year ||
-      std::find(e.loaded_years.begin(), e.loaded_years.end(), *need.year) != e.loaded_years.end()) {
-    return Status::OK();
-  }
-  KINERJA_RETURN_IF_ERROR(
-      ReadEntities(partition, nip, {processors::YearKey(nip, *need.year)}, &e.state));
-  e.loaded_years.push_back(*need.year);
-  Recharge(e);
-  return Status::OK();
 }
 
 Status Pipeline::ProcessMessage(const ingest::Message& m, ingest::DecodeResult& decoded,
@@ -353,17 +250,17 @@ Status Pipeline::ProcessMessage(const ingest::Message& m, ingest::DecodeResult& 
   const Nip nip = event.envelope.subject;
   const size_t type = static_cast<size_t>(event.envelope.type);
   const int64_t ts = m.timestamp_ms >= 0 ? m.timestamp_ms : event.envelope.time.unix_seconds * 1000;
-  auto loaded = LoadEmployee(part, m.partition, nip, ts);
+  auto loaded = employees_.Get(m.partition, nip, ts);
   if (!loaded.ok()) return loaded.status();
-  CachedEmployee& employee = **loaded;
+  state::EmployeeRepository::Employee& employee = **loaded;
+  EmployeeState& employee_state = state::EmployeeRepository::StateOf(employee);
   if (m.timestamp_ms >= 0) batch.timestamps_ms.push_back(m.timestamp_ms);
-  std::vector<int>& dirty_years = batch.dirty[m.partition][nip];
   processors::DedupCheck dedup = processors::CheckDuplicateAndRemember(
-      employee.state.dedup, event.envelope, ts, options_.dedup_window_ms);
+      employee_state.dedup, event.envelope, ts, options_.dedup_window_ms);
   if (dedup == processors::DedupCheck::kNeedIds) {
     // A fingerprint matched: read the full ids of the stored chunks, then the check is exact.
-    KINERJA_RETURN_IF_ERROR(ReadDedupIds(m.partition, nip, ts, employee.state));
-    dedup = processors::CheckDuplicateAndRemember(employee.state.dedup, event.envelope, ts,
+    KINERJA_RETURN_IF_ERROR(employees_.LoadDedupIds(employee, ts));
+    dedup = processors::CheckDuplicateAndRemember(employee_state.dedup, event.envelope, ts,
                                                   options_.dedup_window_ms);
   }
   if (dedup == processors::DedupCheck::kDuplicate) {
@@ -373,23 +270,21 @@ Status Pipeline::ProcessMessage(const ingest::Message& m, ingest::DecodeResult& 
     return Status::OK();
   }
   KINERJA_RETURN_IF_ERROR(
-      EnsureYears(m.partition, nip, employee, processors::YearsNeededBy(event, employee.state)));
+      employees_.LoadYears(employee, processors::YearsNeededBy(event, employee_state)));
   processors::ApplyEffect effect =
-      processors::Apply(event, employee.state,
+      processors::Apply(event, employee_state,
                         &batch.deltas.try_emplace(m.partition, KpiTable::kKeepZeros).first->second);
-  if (effect.year_written && std::find(dirty_years.begin(), dirty_years.end(),
-                                       *effect.year_written) == dirty_years.end()) {
-    dirty_years.push_back(*effect.year_written);
-  }
+  if (effect.year_written) employees_.YearChanged(employee, *effect.year_written);
   if (effect.month != processors::kNoMonth) {
-    MonthIndex& newest = batch.newest.try_emplace(m.partition, part.newest_month).first->second;
+    MonthIndex& newest =
+        batch.newest.try_emplace(m.partition, part.committed.newest_month).first->second;
     newest = std::max(newest, effect.month);
   }
   batch.counts.events[type][static_cast<size_t>(Outcome::kApplied)]++;
   batch.outcomes[m.partition].applied++;
   AgencyCounts& agency = batch.counts.agencies[event.envelope.source];
   agency.applied++;
-  if (!employee.state.master) agency.without_master_data++;
+  if (!employee_state.master) agency.without_master_data++;
   return Status::OK();
 }
 
@@ -400,75 +295,45 @@ Status Pipeline::CommitBatch(Batch& batch) {
     EnterPhase(Phase::kDeadLetterFlush);
     KINERJA_RETURN_IF_ERROR(dlq_->Flush(options_.dlq_flush_timeout));
   }
-
-  storage::WriteSet writes;
-  std::vector<processors::EntityWrite> dedup_writes;
-  for (const auto& [p, employees] : batch.dirty) {
-    Partition& part = *partitions_.at(p);
-    for (const auto& [nip, years] : employees) {
-      CachedEmployee& employee = part.employees.at(nip);
-      EmployeeState& state = employee.state;
-      dedup_writes.clear();
-      processors::FlushDedup(nip, state.dedup, &dedup_writes);
-      for (auto& w : dedup_writes)
-        writes.entities.push_back({p, std::move(w.key), std::move(w.value)});
-      for (int year : years) {
-        auto& entity = writes.entities.emplace_back(
-            storage::WriteSet::Entity{p, processors::YearKey(nip, year), ""});
-        processors::EncodeYear(state.years.at(year), &*entity.value);
-      }
-      auto& core = writes.entities.emplace_back(
-          storage::WriteSet::Entity{p, processors::EmployeeCoreKey(nip), ""});
-      processors::EncodeEmployeeCore(state, &*core.value);
-      Recharge(employee);  // its pending ids are flushed, its years may have grown
-    }
-  }
-  for (const auto& [p, delta] : batch.deltas) {
-    const Partition& part = *partitions_.at(p);
-    for (const auto& [key, value] : delta) {
-      if (value == 0) continue;
-      writes.counters.push_back({p, processors::EncodeKpiKey(key), part.counters.Get(key) + value});
-    }
-  }
-  // Every message that moved an offset has exactly one outcome: the new totals.
-  std::unordered_map<int32_t, storage::OutcomeTotals> outcomes;
+  // Every message that moved an offset has exactly one outcome: the totals move with it.
+  std::vector<std::pair<int32_t, state::PartitionChange>> changes;
   for (const auto& [p, offset] : batch.next_offsets) {
-    const Partition& part = *partitions_.at(p);
-    auto it = batch.newest.find(p);
-    const MonthIndex newest = it == batch.newest.end() ? part.newest_month : it->second;
-    storage::OutcomeTotals totals = part.outcomes;
-    if (auto d = batch.outcomes.find(p); d != batch.outcomes.end()) {
-      totals.applied += d->second.applied;
-      totals.duplicates += d->second.duplicates;
-      totals.dead_lettered += d->second.dead_lettered;
-    }
-    outcomes[p] = totals;
-    writes.progress.push_back({p, offset, processors::EncodePartitionMeta({newest}), totals});
+    state::PartitionChange& change = changes.emplace_back(p, state::PartitionChange{}).second;
+    change.next_offset = offset;
+    if (auto d = batch.deltas.find(p); d != batch.deltas.end()) change.counters = &d->second;
+    auto newest = batch.newest.find(p);
+    change.newest_month =
+        newest == batch.newest.end() ? partitions_.at(p)->committed.newest_month : newest->second;
+    if (auto o = batch.outcomes.find(p); o != batch.outcomes.end()) change.outcomes = o->second;
   }
-
+  storage::WriteSet writes;
+  employees_.AppendWrites(&writes);
+  for (const auto& [p, change] : changes) {
+    state::AppendPartitionWrites(p, partitions_.at(p)->committed, change, &writes);
+  }
   writes.identity = new_identity_;
   EnterPhase(Phase::kCommit);
   const auto t0 = std::chrono::steady_clock::now();
   KINERJA_RETURN_IF_ERROR(store_->Commit(writes));
   new_identity_.reset();
-  const double seconds =
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  Publish(batch, changes,
+          std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
+  return Status::OK();
+}
 
-  // Durable: now make it visible.
+// The batch is durable: its counters and offsets become what /metrics and Kafka see.
+void Pipeline::Publish(const Batch& batch,
+                       const std::vector<std::pair<int32_t, state::PartitionChange>>& changes,
+                       double commit_seconds) {
   std::vector<ingest::PartitionOffset> progress;
   {
     std::lock_guard lock(totals_mu_);
-    for (const auto& [p, delta] : batch.deltas) {
-      partitions_.at(p)->counters.AddAll(delta);
-      totals_.AddAll(delta);
-    }
-    for (const auto& [p, offset] : batch.next_offsets) {
-      Partition& part = *partitions_.at(p);
-      part.committed_offset = offset;
-      part.outcomes = outcomes.at(p);
-      if (auto it = batch.newest.find(p); it != batch.newest.end()) part.newest_month = it->second;
-      newest_[p] = part.newest_month;
-      progress.push_back({p, offset});
+    for (const auto& [p, change] : changes) {
+      state::PartitionState& committed = partitions_.at(p)->committed;
+      if (change.counters != nullptr) totals_.AddAll(*change.counters);
+      state::ApplyPartitionChange(change, &committed);
+      newest_[p] = committed.newest_month;
+      progress.push_back({p, change.next_offset});
     }
   }
   if (committed_messages_ == 0) {
@@ -480,9 +345,10 @@ Status Pipeline::CommitBatch(Batch& batch) {
   EnterPhase(Phase::kCommitted);
   source_->ReportProgress(progress);
   const int64_t now_ms = NowUnixMs();
-  probe_->BatchCommitted(batch.counts, seconds, now_ms);
+  probe_->BatchCommitted(batch.counts, commit_seconds, now_ms);
   probe_->EventAges(batch.timestamps_ms, now_ms);
-  EvictIfOverBudget();
+  employees_.Evict();
+  probe_->CacheSize(employees_.bytes(), employees_.employees());
   for (const auto& po : progress) {
     if (auto hw = source_->HighWatermark(po.partition)) {
       probe_->PartitionLag(po.partition, std::max<int64_t>(0, *hw - po.offset));
@@ -490,54 +356,6 @@ Status Pipeline::CommitBatch(Batch& batch) {
   }
   probe_->StateSize(store_->ApproximateSizeBytes());
   probe_->StoreMemory(store_->MemoryBytes());
-  return Status::OK();
-}
-
-void Pipeline::Recharge(CachedEmployee& e) {
-  const size_t bytes = processors::ApproximateBytes(e.state) + kCacheEntryBytes;
-  cache_bytes_ = cache_bytes_ - e.bytes + bytes;
-  e.bytes = bytes;
-}
-
-void Pipeline::EvictIfOverBudget() {
-  if (cache_bytes_ > options_.max_cache_bytes ||
-      cached_employees_ > options_.max_cached_employees) {
-    // Everything is committed: any entry can go. Keep the most recently used that fit in three
-    // quarters of each budget, so eviction runs once per quarter of a budget of new employees
-    // (amortised O(log n) per employee).
-    struct Entry {
-      uint64_t last_used;
-      size_t bytes;
-      Partition* part;
-      Nip nip;
-    };
-    std::vector<Entry> entries;
-    entries.reserve(cached_employees_);
-    for (auto& [p, part] : partitions_) {
-      for (const auto& [nip, e] : part->employees) {
-        entries.push_back({e.last_used, e.bytes, part.get(), nip});
-      }
-    }
-    std::sort(entries.begin(), entries.end(),
-              [](const Entry& a, const Entry& b) { return a.last_used > b.last_used; });
-    const size_t keep_bytes = options_.max_cache_bytes / 4 * 3;
-    const size_t keep_count = options_.max_cached_employees / 4 * 3;
-    size_t bytes = 0;
-    size_t count = 0;
-    bool full = false;
-    for (const Entry& e : entries) {
-      full = full || bytes + e.bytes > keep_bytes || count + 1 > keep_count;
-      if (full) {
-        e.part->employees.erase(e.nip);
-      } else {
-        bytes += e.bytes;
-        ++count;
-      }
-    }
-    cache_bytes_ = bytes;
-    cached_employees_ = count;
-  }
-  probe_->CacheSize(cache_bytes_, cached_employees_);
 }
 
 // Before any partition's state is taken on: a state built from another topic, or from this
@@ -567,32 +385,21 @@ Result<std::vector<std::optional<int64_t>>> Pipeline::OnAssigned(const std::vect
   std::vector<std::optional<int64_t>> offsets;
   std::set<std::string> agencies;  // with employees in these partitions
   for (int32_t p : ps) {
-    auto snap = store_->LoadPartition(p);
-    if (!snap.ok()) return snap.status();
+    auto loaded = state::LoadPartition(*store_, p);
+    if (!loaded.ok()) return loaded.status();
     auto part = std::make_unique<Partition>();
-    for (const auto& [key_bytes, value] : snap->counters) {
-      auto key = processors::DecodeKpiKey(key_bytes);
-      if (!key) return Status::Corruption("partition " + std::to_string(p) + ": bad counter key");
-      part->counters.Add(*key, value);
-    }
-    if (!snap->meta.empty()) {
-      processors::PartitionMeta meta;
-      KINERJA_RETURN_IF_ERROR(processors::DecodePartitionMeta(snap->meta, &meta));
-      part->newest_month = meta.newest_month;
-    }
-    part->committed_offset = snap->next_offset;
-    part->outcomes = snap->outcomes;
-    part->next_offset = snap->next_offset.value_or(0);
-    offsets.push_back(snap->next_offset);
+    part->committed = std::move(*loaded);
+    part->next_offset = part->committed.next_offset.value_or(0);
+    offsets.push_back(part->committed.next_offset);
     {
       std::lock_guard lock(totals_mu_);
-      totals_.AddAll(part->counters);
-      newest_[p] = part->newest_month;
+      totals_.AddAll(part->committed.counters);
+      newest_[p] = part->committed.newest_month;
     }
     if (auto hw = source_->HighWatermark(p)) {
       probe_->PartitionLag(p, std::max<int64_t>(0, *hw - part->next_offset));
     }
-    for (const auto& [key, value] : part->counters) {
+    for (const auto& [key, value] : part->committed.counters) {
       if (key.kpi == processors::Kpi::kEmployees) agencies.insert(key.agency);
     }
     partitions_[p] = std::move(part);
@@ -614,11 +421,10 @@ Status Pipeline::OnRevoked(const std::vector<int32_t>& ps) {
     if (it == partitions_.end()) continue;
     {
       std::lock_guard lock(totals_mu_);
-      totals_.AddAll(it->second->counters, -1);
+      totals_.AddAll(it->second->committed.counters, -1);
       newest_.erase(p);
     }
-    for (const auto& [nip, e] : it->second->employees) cache_bytes_ -= e.bytes;
-    cached_employees_ -= it->second->employees.size();
+    employees_.DropPartition(p);
     partitions_.erase(it);
     probe_->PartitionLag(p, std::nullopt);
   }

@@ -3,7 +3,8 @@
 //   [p]'E'<entity key>  entity bytes        [p]'C'<counter key>  int64 (8 bytes, big endian)
 //   [p]'O'              next offset (int64)  [p]'M'              metadata bytes
 //   [p]'T'              outcome totals: applied, duplicates, dead-lettered (3 x int64)
-//   "\xff\xff" "format"  layout version, incl. the entity formats of processors/codec.h
+//   "\xff\xff" "format"  the state's format version (RocksDbOptions::format; Kinerja's is
+//                        state::kFormatVersion, which this layout is part of)
 //   "\xff\xff" "identity"  the events topic and its partition count: EncodeIdentity
 #pragma once
 
@@ -25,7 +26,6 @@ inline constexpr int32_t kMaxPartition = 0xFFFE;
 inline constexpr std::string_view kFormatKey =
     "\xff\xff"
     "format";
-inline constexpr std::string_view kFormatVersion = "kinerja-state-4";
 
 inline constexpr std::string_view kIdentityKey =
     "\xff\xff"

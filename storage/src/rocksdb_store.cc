@@ -236,16 +236,16 @@ Status OpenError(const rocksdb::Status& s, const std::string& path) {
 // The state format marker: true when present and this build's, false when the database holds
 // nothing at all (its creation stopped before the marker was written). Anything else is
 // refused rather than misread.
-Result<bool> CheckFormat(rocksdb::DB* db, const std::string& path) {
+Result<bool> CheckFormat(rocksdb::DB* db, const std::string& path, const std::string& expected) {
   const std::string where = "state directory " + path;
   std::string format;
   rocksdb::Status s =
       db->Get(rocksdb::ReadOptions(),
               rocksdb::Slice(keys::kFormatKey.data(), keys::kFormatKey.size()), &format);
   if (s.ok()) {
-    if (format == keys::kFormatVersion) return true;
+    if (format == expected) return true;
     return Status::InvalidArgument(where + " has state format '" + format +
-                                   "', this build reads '" + std::string(keys::kFormatVersion) +
+                                   "', this build reads '" + expected +
                                    "': run the build that wrote it, or replay the topic into an "
                                    "empty directory");
   }
@@ -283,6 +283,9 @@ Status CompactRocksDbState(const RocksDbOptions& o) {
 
 Result<std::unique_ptr<StateStore>> OpenRocksDbStateStore(const RocksDbOptions& o) {
   if (o.path.empty()) return Status::InvalidArgument("state-dir: must not be empty");
+  if (o.format.empty()) {
+    return Status::InvalidArgument("RocksDbOptions.format: must name the state format");
+  }
   auto kind = InspectStateDir(o.path);
   if (!kind.ok()) return kind.status();
   rocksdb::Options options = EngineOptions(o);
@@ -304,7 +307,7 @@ Result<std::unique_ptr<StateStore>> OpenRocksDbStateStore(const RocksDbOptions& 
     rocksdb::Status s = rocksdb::DB::OpenForReadOnly(check, o.path, &raw);
     if (!s.ok()) return OpenError(s, o.path);
     db.reset(raw);
-    auto marker = CheckFormat(db.get(), o.path);
+    auto marker = CheckFormat(db.get(), o.path, o.format);
     if (!marker.ok()) return marker.status();
     fresh = !*marker;
     if (o.read_only) {
@@ -336,7 +339,7 @@ Result<std::unique_ptr<StateStore>> OpenRocksDbStateStore(const RocksDbOptions& 
   if (fresh) {
     s = db->Put(rocksdb::WriteOptions(),
                 rocksdb::Slice(keys::kFormatKey.data(), keys::kFormatKey.size()),
-                rocksdb::Slice(keys::kFormatVersion.data(), keys::kFormatVersion.size()));
+                rocksdb::Slice(o.format));
     if (!s.ok()) return Wrap(s, "state directory " + o.path + ": initialising");
   }
   return std::unique_ptr<StateStore>(

@@ -8,13 +8,14 @@
 
 #include "ingest/memory.h"
 #include "pipeline/pipeline.h"
-#include "processors/codec.h"
+#include "state/codec.h"
 #include "storage/forwarding_store.h"
 #include "support.h"
 
 using namespace kinerja;
 using namespace kinerja::pipeline;
 using namespace kinerja::processors;
+using namespace kinerja::state;
 using kinerja::testing::Ev;
 
 namespace {
@@ -350,16 +351,15 @@ TEST_CASE("forgotten ids are deleted from the store when the window passes") {
   const Nip nip = 198609262015051001ULL;
   std::vector<std::string> chunks;
   REQUIRE(store
-              ->ScanEntities(0, processors::DedupPrefix(nip),
+              ->ScanEntities(0, state::DedupPrefix(nip),
                              [&](std::string_view suffix, std::string_view) {
                                chunks.emplace_back(suffix);
                                return Status::OK();
                              })
               .ok());
   // a1's chunk (0) expired when a2 arrived 4 s later; only a2's chunk (1) is left.
-  const std::string prefix = processors::DedupPrefix(nip);
-  CHECK(chunks ==
-        std::vector<std::string>{processors::DedupChunkKey(nip, 1).substr(prefix.size())});
+  const std::string prefix = state::DedupPrefix(nip);
+  CHECK(chunks == std::vector<std::string>{state::DedupChunkKey(nip, 1).substr(prefix.size())});
 }
 
 namespace {

@@ -9,9 +9,9 @@
 
 #include "ingest/memory.h"
 #include "pipeline/pipeline.h"
-#include "processors/codec.h"
 #include "recorders.h"
 #include "simulator/simulator.h"
+#include "state/codec.h"
 #include "storage/forwarding_store.h"
 #include "support.h"
 
@@ -61,7 +61,7 @@ void Fill(ingest::MemorySource& src) {
 std::map<std::string, int64_t> Counters(const Pipeline& pipe) {
   std::map<std::string, int64_t> out;
   for (const auto& [key, value] : pipe.Snapshot().counters) {
-    out[processors::EncodeKpiKey(key)] = value;
+    out[state::EncodeKpiKey(key)] = value;
   }
   return out;
 }

@@ -19,6 +19,9 @@ namespace fs = std::filesystem;
 
 namespace {
 
+// The format the tests store under (Kinerja passes state::kFormatVersion).
+constexpr const char* kTestFormat = "kinerja-test-1";
+
 constexpr int kCommits = 60;
 
 // Commit k (0-based): partitions 0 and 1 both move to offset k + 1; partition 0's counter is
@@ -77,7 +80,7 @@ TEST_CASE("a WAL cut anywhere, as a machine crash cuts it, leaves a whole prefix
   testing::TempDir dir;
   const fs::path original = dir / "state";
   {
-    auto store = OpenRocksDbStateStore({original.string()});
+    auto store = OpenRocksDbStateStore({original.string(), kTestFormat});
     REQUIRE(store.ok());
     for (int k = 0; k < kCommits; ++k) REQUIRE((*store)->Commit(CommitNumber(k)).ok());
   }
@@ -93,7 +96,7 @@ TEST_CASE("a WAL cut anywhere, as a machine crash cuts it, leaves a whole prefix
     const fs::path copy = dir / ("cut-" + std::to_string(cut));
     fs::copy(original, copy);
     fs::resize_file(copy / wals[0].filename(), cut);
-    auto store = OpenRocksDbStateStore({copy.string()});
+    auto store = OpenRocksDbStateStore({copy.string(), kTestFormat});
     REQUIRE(store.ok());
     const int k = SurvivingCommits(**store);
     CHECK(k >= previous);  // a longer log never holds fewer commits
@@ -103,7 +106,7 @@ TEST_CASE("a WAL cut anywhere, as a machine crash cuts it, leaves a whole prefix
     fs::remove_all(copy);
   }
   CHECK(distinct > 20);  // the cuts really landed between and inside many commits
-  auto whole = OpenRocksDbStateStore({original.string()});
+  auto whole = OpenRocksDbStateStore({original.string(), kTestFormat});
   REQUIRE(whole.ok());
   CHECK(SurvivingCommits(**whole) == kCommits);
 }

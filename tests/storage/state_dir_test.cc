@@ -19,6 +19,9 @@ namespace fs = std::filesystem;
 
 namespace {
 
+// The format the tests store under (Kinerja passes state::kFormatVersion).
+constexpr const char* kTestFormat = "kinerja-test-1";
+
 // Every file and directory under `root`: its size, modification time and content.
 struct Entry {
   uintmax_t size = 0;
@@ -52,7 +55,7 @@ void WriteBytes(const std::string& path, const std::string& bytes) {
 // A state with a few committed batches, closed; `compact`: its data moved into SST files.
 void MakeState(const std::string& path, bool compact) {
   {
-    auto store = OpenRocksDbStateStore({path});
+    auto store = OpenRocksDbStateStore({path, kTestFormat});
     REQUIRE(store.ok());
     for (int64_t b = 0; b < 20; ++b) {
       WriteSet w;
@@ -64,7 +67,7 @@ void MakeState(const std::string& path, bool compact) {
       REQUIRE((*store)->Commit(w).ok());
     }
   }
-  if (compact) REQUIRE(CompactRocksDbState({path}).ok());
+  if (compact) REQUIRE(CompactRocksDbState({path, kTestFormat}).ok());
 }
 
 std::vector<std::string> FilesEndingWith(const std::string& dir, const std::string& suffix) {
@@ -86,7 +89,7 @@ void CheckRefused(const std::string& path, Status::Code code, const std::string&
   const auto before = Snapshot(path);
   for (bool read_only : {false, true}) {
     INFO((read_only ? "read-only" : "read-write") << " open of " << path);
-    RocksDbOptions o{path};
+    RocksDbOptions o{path, kTestFormat};
     o.read_only = read_only;
     auto store = OpenRocksDbStateStore(o);
     REQUIRE_FALSE(store.ok());
@@ -108,13 +111,13 @@ TEST_CASE("a new path, an empty directory or a file system's root become a state
     INFO(name);
     const std::string path = dir / name;
     {
-      auto store = OpenRocksDbStateStore({path});
+      auto store = OpenRocksDbStateStore({path, kTestFormat});
       REQUIRE(store.ok());
       WriteSet w;
       w.progress.push_back({0, 7, "m"});
       REQUIRE((*store)->Commit(w).ok());
     }
-    RocksDbOptions ro{path};
+    RocksDbOptions ro{path, kTestFormat};
     ro.read_only = true;
     auto reader = OpenRocksDbStateStore(ro);
     REQUIRE(reader.ok());
@@ -130,7 +133,7 @@ TEST_CASE("reading a missing or empty directory's KPIs fails naming it and creat
   fs::create_directories(dir / "empty");
   for (const char* name : {"missing", "empty"}) {
     const std::string path = dir / name;
-    RocksDbOptions ro{path};
+    RocksDbOptions ro{path, kTestFormat};
     ro.read_only = true;
     auto store = OpenRocksDbStateStore(ro);
     REQUIRE_FALSE(store.ok());
@@ -174,7 +177,16 @@ TEST_CASE("a RocksDB database that is not a Kinerja state, or of another format,
   MakeState(dir / "old", false);
   raw_put(dir / "old", std::string("\xff\xff", 2) + "format", "kinerja-state-0");
   CheckRefused(dir / "old", Status::Code::kInvalidArgument,
-               "has state format 'kinerja-state-0', this build reads 'kinerja-state-");
+               "has state format 'kinerja-state-0', this build reads 'kinerja-test-1'");
+}
+
+TEST_CASE("opening a state without naming its format is refused, and creates nothing") {
+  testing::TempDir dir;
+  auto store = OpenRocksDbStateStore({dir / "state", ""});
+  REQUIRE_FALSE(store.ok());
+  CHECK(store.status().code() == Status::Code::kInvalidArgument);
+  CHECK(store.status().message().find("RocksDbOptions.format") != std::string::npos);
+  CHECK_FALSE(fs::exists(dir / "state"));
 }
 
 TEST_CASE("an empty RocksDB database (a first start stopped before the marker) is taken on") {
@@ -188,13 +200,13 @@ TEST_CASE("an empty RocksDB database (a first start stopped before the marker) i
     REQUIRE(db->Close().ok());
     delete db;
   }
-  RocksDbOptions ro{path};
+  RocksDbOptions ro{path, kTestFormat};
   ro.read_only = true;
   auto reader = OpenRocksDbStateStore(ro);
   REQUIRE_FALSE(reader.ok());
   CHECK(reader.status().message().find("holds no Kinerja state (an empty RocksDB database)") !=
         std::string::npos);
-  auto store = OpenRocksDbStateStore({path});
+  auto store = OpenRocksDbStateStore({path, kTestFormat});
   REQUIRE(store.ok());
   store->reset();
   CHECK(OpenRocksDbStateStore(ro).ok());  // now marked as a state
@@ -268,7 +280,7 @@ TEST_CASE("damage inside an SST data block is found when the block is read, nami
   std::string bytes = testing::ReadFile(ssts[0]);
   for (size_t i = 100; i < 400; ++i) bytes[i] = static_cast<char>(bytes[i] ^ 0x5a);
   WriteBytes(ssts[0], bytes);
-  RocksDbOptions ro{path};
+  RocksDbOptions ro{path, kTestFormat};
   ro.read_only = true;
   auto store = OpenRocksDbStateStore(ro);
   REQUIRE(store.ok());
@@ -282,9 +294,9 @@ TEST_CASE("damage inside an SST data block is found when the block is read, nami
 TEST_CASE("a state directory in use by another process is refused naming it") {
   testing::TempDir dir;
   const std::string path = dir / "state";
-  auto first = OpenRocksDbStateStore({path});
+  auto first = OpenRocksDbStateStore({path, kTestFormat});
   REQUIRE(first.ok());
-  auto second = OpenRocksDbStateStore({path});
+  auto second = OpenRocksDbStateStore({path, kTestFormat});
   REQUIRE_FALSE(second.ok());
   CHECK(second.status().code() == Status::Code::kIOError);
   CHECK(second.status().message().find("state directory " + path +
@@ -295,7 +307,7 @@ TEST_CASE("the state's identity is stored with a commit and read back after a re
   testing::TempDir dir;
   const std::string path = dir / "state";
   {
-    auto store = OpenRocksDbStateStore({path});
+    auto store = OpenRocksDbStateStore({path, kTestFormat});
     REQUIRE(store.ok());
     auto none = (*store)->LoadIdentity();
     REQUIRE(none.ok());
@@ -305,7 +317,7 @@ TEST_CASE("the state's identity is stored with a commit and read back after a re
     w.identity = StateIdentity{"kinerja.events.v1", 64};
     REQUIRE((*store)->Commit(w).ok());
   }
-  RocksDbOptions ro{path};
+  RocksDbOptions ro{path, kTestFormat};
   ro.read_only = true;
   auto store = OpenRocksDbStateStore(ro);
   REQUIRE(store.ok());

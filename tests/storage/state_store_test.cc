@@ -11,6 +11,9 @@ using namespace kinerja::storage;
 
 namespace {
 
+// The format the tests store under (Kinerja passes state::kFormatVersion).
+constexpr const char* kTestFormat = "kinerja-test-1";
+
 // The entity stored exactly at `key`, read both ways (point read and prefix scan), which must
 // agree; or nullopt.
 std::optional<std::string> EntityAt(StateStore& store, int32_t partition, const std::string& key) {
@@ -163,13 +166,13 @@ TEST_CASE("in-memory state store contract") {
 TEST_CASE("RocksDB state store contract and it persists across reopen") {
   testing::TempDir dir;
   {
-    auto store = OpenRocksDbStateStore({dir / "db"});
+    auto store = OpenRocksDbStateStore({dir / "db", kTestFormat});
     REQUIRE(store.ok());
     CheckContract(**store);
   }
   // A full offline compaction keeps everything.
-  REQUIRE(CompactRocksDbState({dir / "db"}).ok());
-  auto again = OpenRocksDbStateStore({dir / "db"});
+  REQUIRE(CompactRocksDbState({dir / "db", kTestFormat}).ok());
+  auto again = OpenRocksDbStateStore({dir / "db", kTestFormat});
   REQUIRE(again.ok());
   CHECK(EntityAt(**again, 3, "emp-1") == std::optional<std::string>("state-1"));
   auto p3 = (*again)->LoadPartition(3);
@@ -177,7 +180,7 @@ TEST_CASE("RocksDB state store contract and it persists across reopen") {
   CHECK(p3->next_offset == 150);
   CHECK(p3->outcomes == OutcomeTotals{110, 28, 12});
   (*again).reset();
-  RocksDbOptions ro{dir / "db"};
+  RocksDbOptions ro{dir / "db", kTestFormat};
   ro.read_only = true;
   auto reader = OpenRocksDbStateStore(ro);
   REQUIRE(reader.ok());
@@ -186,7 +189,7 @@ TEST_CASE("RocksDB state store contract and it persists across reopen") {
 
 TEST_CASE("opening a directory without Kinerja state read-only fails with a clear error") {
   testing::TempDir dir;
-  RocksDbOptions ro{dir / "missing"};
+  RocksDbOptions ro{dir / "missing", kTestFormat};
   ro.read_only = true;
   auto st = OpenRocksDbStateStore(ro);
   REQUIRE_FALSE(st.ok());
@@ -196,7 +199,7 @@ TEST_CASE("opening a directory without Kinerja state read-only fails with a clea
 TEST_CASE("compacting a directory without state fails naming it and creates nothing") {
   testing::TempDir dir;
   const std::string path = dir / "missing";
-  Status st = CompactRocksDbState({path});
+  Status st = CompactRocksDbState({path, kTestFormat});
   REQUIRE_FALSE(st.ok());
   CHECK(st.message().find(path) != std::string::npos);
   CHECK_FALSE(std::filesystem::exists(path));

@@ -18,6 +18,8 @@
 #include "pipeline/probe.h"
 #include "processors/employee.h"
 #include "processors/kpi.h"
+#include "state/employees.h"
+#include "state/partitions.h"
 #include "storage/state_store.h"
 
 namespace kinerja::pipeline {
@@ -31,11 +33,9 @@ struct PipelineOptions {
   std::chrono::milliseconds dlq_flush_timeout{30000};
   // Replay mode: stop once every partition has reached the end offset it had at start.
   bool stop_at_end = false;
-  // Employees kept in memory between batches (the store has them all), bounded in bytes
-  // (processors::ApproximateBytes: their state and dedup fingerprints) and in number; the least
-  // recently used go first once there are more. A batch that would load more than the byte
-  // budget is committed early (and the rest applied as the next batch): past the budget,
-  // consumption slows down, memory does not grow.
+  // Employees kept in memory between batches (state::EmployeeCacheOptions). A batch that would
+  // load more than the byte budget is committed early (and the rest applied as the next batch):
+  // past the budget, consumption slows down, memory does not grow.
   size_t max_cache_bytes = 240ull << 20;
   size_t max_cached_employees = SIZE_MAX;
   // The events topic: with its partition count, the identity of the state
@@ -78,22 +78,14 @@ class Pipeline : public ingest::PartitionListener {
   Status OnRevoked(const std::vector<int32_t>& partitions) override;
 
  private:
-  struct CachedEmployee;
   struct Partition;
   struct Batch;
 
   Status ProcessMessage(const ingest::Message& m, ingest::DecodeResult& decoded, Batch& batch);
   Status CommitBatch(Batch& batch);
-  Result<CachedEmployee*> LoadEmployee(Partition& part, int32_t partition, Nip nip,
-                                       int64_t timestamp_ms);
-  Status ReadEntities(int32_t partition, Nip nip, const std::vector<std::string>& keys,
-                      processors::EmployeeState* state);
-  Status ReadDedupIds(int32_t partition, Nip nip, int64_t timestamp_ms,
-                      processors::EmployeeState& state);
-  Status EnsureYears(int32_t partition, Nip nip, CachedEmployee& employee,
-                     const processors::YearsNeeded& need);
-  void EvictIfOverBudget();
-  void Recharge(CachedEmployee& employee);  // re-measures its bytes into cache_bytes_
+  void Publish(const Batch& batch,
+               const std::vector<std::pair<int32_t, state::PartitionChange>>& changes,
+               double commit_seconds);
   void RefreshLag();
   Status Latch(Status status);  // keeps the first error; returns `status`
   Status CheckIdentity();       // the state's identity against the topic consumed
@@ -106,13 +98,11 @@ class Pipeline : public ingest::PartitionListener {
   storage::StateStore* store_;
   Probe* probe_;
   std::unique_ptr<DecodeAhead> decode_;
+  state::EmployeeRepository employees_;
   std::unordered_map<int32_t, std::unique_ptr<Partition>> partitions_;
   std::vector<ingest::Message> messages_;
   std::vector<int64_t> end_offsets_;  // replay target, when stop_at_end
-  uint64_t batches_ = 0;              // batch number (cache recency)
   size_t batch_limit_ = 0;            // grows from 1,000 to max_batch_messages after a start
-  size_t cache_bytes_ = 0;            // the cached employees' bytes, as last measured
-  size_t cached_employees_ = 0;
   std::chrono::steady_clock::time_point last_lag_refresh_{};
   Status fatal_;  // the first error: no more work once set
   // Run's stop flag while it runs; set when a stop cut a batch short (no more work after it).

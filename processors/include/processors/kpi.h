@@ -102,10 +102,6 @@ class KpiTable {
   bool keep_zeros_ = false;
 };
 
-// Storage encoding of a key (stable, order-independent of the in-memory layout).
-std::string EncodeKpiKey(const KpiKey& key);
-std::optional<KpiKey> DecodeKpiKey(std::string_view bytes);
-
 // The newest month seen in the data (decides the export window); -1 when none.
 inline constexpr MonthIndex kNoMonth = -1;
 

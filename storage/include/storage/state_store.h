@@ -111,6 +111,10 @@ std::unique_ptr<StateStore> NewMemoryStateStore();
 
 struct RocksDbOptions {
   std::string path;
+  // The format version of what the caller stores (Kinerja's: state::kFormatVersion): written
+  // into a new state directory, and required of an existing one (another is refused, not
+  // misread). Must not be empty.
+  std::string format;
   bool read_only = false;  // for reading a stopped instance's state (kinerja kpis)
   // One LRU cache for data blocks and, charged to it, the write buffers (memtables; at most
   // half of it). Index and filter blocks stay outside it (about 1.5 bytes per key).

@@ -1,5 +1,7 @@
-// Binary encoding of EmployeeState for the state store. Versioned: a reader rejects a version
-// it does not know instead of misreading it.
+// The on-disk format of Kinerja's state, in one place: the format version, the entity keys and
+// the binary encodings of EmployeeState, KPI counter keys and partition metadata. Each encoding
+// carries its own version byte: a reader rejects a version it does not know instead of
+// misreading it.
 //
 // One employee is several store entities, all under the prefix EmployeeKey(nip), so an event
 // reads and rewrites only the parts it touches:
@@ -15,8 +17,19 @@
 
 #include "core/status.h"
 #include "processors/employee.h"
+#include "processors/kpi.h"
 
-namespace kinerja::processors {
+namespace kinerja::state {
+
+using processors::DedupMemory;
+using processors::EmployeeState;
+using processors::YearState;
+
+// The version of the whole state directory: these encodings and the store's key layout
+// (storage/src/keys.h). A state directory records it when created, and a build opens only a
+// directory of its own version (storage::RocksDbOptions::format). Change it whenever either
+// changes in a way an older build would misread.
+inline constexpr std::string_view kFormatVersion = "kinerja-state-4";
 
 // Store keys (the NIP as 8 big-endian bytes, then a tag).
 std::string EmployeeKey(Nip nip);  // the prefix of all of one employee's entities
@@ -54,11 +67,15 @@ Status AbsorbDedupChunkIds(std::string_view value, DedupMemory* memory);
 // Reading every entity of an employee, in any order, rebuilds the whole state.
 Status AbsorbEmployeeEntity(std::string_view suffix, std::string_view value, EmployeeState* state);
 
+// A KPI counter's key: the KPI, its sub-key, the period (4 bytes, big endian), the agency code.
+std::string EncodeKpiKey(const processors::KpiKey& key);
+std::optional<processors::KpiKey> DecodeKpiKey(std::string_view bytes);
+
 // Per-partition metadata stored beside the offsets.
 struct PartitionMeta {
-  MonthIndex newest_month = kNoMonth;
+  MonthIndex newest_month = processors::kNoMonth;
 };
 std::string EncodePartitionMeta(const PartitionMeta& meta);
 Status DecodePartitionMeta(std::string_view bytes, PartitionMeta* meta);
 
-}  // namespace kinerja::processors
+}  // namespace kinerja::state

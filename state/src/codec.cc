@@ -1,10 +1,13 @@
-#include "processors/codec.h"
+#include "state/codec.h"
 
 #include <algorithm>
 #include <climits>
 #include <cstring>
 
-namespace kinerja::processors {
+namespace kinerja::state {
+
+using namespace processors;  // the types encoded here
+
 namespace {
 
 constexpr uint8_t kCoreFormat = 3;
@@ -405,4 +408,29 @@ Status DecodePartitionMeta(std::string_view bytes, PartitionMeta* meta) {
   return Status::OK();
 }
 
-}  // namespace kinerja::processors
+std::string EncodeKpiKey(const KpiKey& key) {
+  std::string out;
+  out.reserve(6 + key.agency.size());
+  out.push_back(static_cast<char>(key.kpi));
+  out.push_back(static_cast<char>(key.sub));
+  const auto p = static_cast<uint32_t>(key.period);
+  for (int shift = 24; shift >= 0; shift -= 8)
+    out.push_back(static_cast<char>((p >> shift) & 0xFF));
+  out += key.agency.str();
+  return out;
+}
+
+std::optional<KpiKey> DecodeKpiKey(std::string_view b) {
+  if (b.size() < 6) return std::nullopt;
+  KpiKey k;
+  k.kpi = static_cast<Kpi>(static_cast<uint8_t>(b[0]));
+  if (k.kpi < Kpi::kEmployees || k.kpi > kLastKpi) return std::nullopt;
+  k.sub = static_cast<uint8_t>(b[1]);
+  uint32_t p = 0;
+  for (int i = 2; i < 6; ++i) p = (p << 8) | static_cast<uint8_t>(b[static_cast<size_t>(i)]);
+  k.period = static_cast<int32_t>(p);
+  k.agency = AgencyCode(b.substr(6));
+  return k;
+}
+
+}  // namespace kinerja::state

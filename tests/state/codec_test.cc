@@ -2,10 +2,11 @@
 
 #include <algorithm>
 
-#include "processors/codec.h"
+#include "state/codec.h"
 
 using namespace kinerja;
 using namespace kinerja::processors;
+using namespace kinerja::state;
 
 namespace {
 
