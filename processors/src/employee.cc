@@ -275,6 +275,112 @@ DedupCheck CheckDuplicateAndRemember(DedupMemory& m, const Envelope& env, int64_
   return DedupCheck::kNew;
 }
 
+namespace {
+
+// The events other than master data, one function each: the facets the event touches are
+// emitted with -1, the state changes, and they are emitted again with +1 (Update).
+void ApplyData(const SkpApproved& data, const Envelope& /*envelope*/, EmployeeState& s, KpiTable* d,
+               ApplyEffect& effect) {
+  // The SKP decides achievement and whether the year's reports count as "reporting".
+  const int year = data.year;
+  YearState& y = s.years[year];
+  auto facets = [&](int sign) {
+    EmitSkpYear(s, year, sign, d);
+    for (const auto& [month, m] : y.months) EmitReportsMonth(s, month, sign, d);
+  };
+  Update(facets, [&] { y.skp = data.indicators; });
+  effect.year_written = year;
+}
+
+void ApplyData(const RealisasiReported& data, const Envelope& /*envelope*/, EmployeeState& s,
+               KpiTable* d, ApplyEffect& effect) {
+  const MonthIndex month = data.period;
+  auto facets = [&](int sign) {
+    EmitSkpYear(s, YearOf(month), sign, d);
+    EmitReportsMonth(s, month, sign, d);
+  };
+  Update(facets, [&] { MonthOf(s, month).indicators[data.indicator].value = data.value; });
+  effect.month = month;
+  effect.year_written = YearOf(month);
+}
+
+void ApplyData(const EvidenceSubmitted& data, const Envelope& /*envelope*/, EmployeeState& s,
+               KpiTable* d, ApplyEffect& effect) {
+  const MonthIndex month = data.period;
+  auto facets = [&](int sign) { EmitReportsMonth(s, month, sign, d); };
+  Update(facets, [&] {
+    std::vector<std::string>& set = MonthOf(s, month).indicators[data.indicator].evidence;
+    auto it = std::lower_bound(set.begin(), set.end(), data.evidence);
+    if (it == set.end() || *it != data.evidence) set.insert(it, data.evidence);
+  });
+  effect.month = month;
+  effect.year_written = YearOf(month);
+}
+
+void ApplyData(const FeedbackGiven& /*data*/, const Envelope& envelope, EmployeeState& s,
+               KpiTable* d, ApplyEffect& effect) {
+  const MonthIndex month = FeedbackMonth(envelope, s);
+  auto facets = [&](int sign) { EmitFeedbackMonth(s, month, sign, d); };
+  Update(facets, [&] { MonthOf(s, month).feedback++; });
+  effect.month = month;
+  effect.year_written = YearOf(month);
+}
+
+void ApplyData(const RatingAssigned& data, const Envelope& /*envelope*/, EmployeeState& s,
+               KpiTable* d, ApplyEffect& effect) {
+  const Rating rating{data.hasil, data.perilaku, data.rater};
+  if (data.period.monthly) {
+    const MonthIndex month = data.period.value;
+    auto facets = [&](int sign) { EmitMonthlyRating(s, month, sign, d); };
+    Update(facets, [&] { MonthOf(s, month).rating = rating; });
+    effect.month = month;
+    effect.year_written = YearOf(month);
+  } else {
+    const int year = data.period.value;
+    auto facets = [&](int sign) { EmitAnnual(s, year, sign, d); };
+    Update(facets, [&] { s.years[year].annual = rating; });
+    effect.year_written = year;
+  }
+}
+
+void ApplyData(const PotentialAssessed& data, const Envelope& /*envelope*/, EmployeeState& s,
+               KpiTable* d, ApplyEffect& effect) {
+  const int year = data.year;
+  auto facets = [&](int sign) { EmitAnnual(s, year, sign, d); };
+  Update(facets, [&] { s.years[year].potential = data.potential; });
+  effect.year_written = year;
+}
+
+void ApplyData(const TrainingCompleted& data, const Envelope& /*envelope*/, EmployeeState& s,
+               KpiTable* d, ApplyEffect& effect) {
+  const int year = data.completed_on.year;
+  auto facets = [&](int sign) { EmitTrainingYear(s, year, sign, d); };
+  Update(facets, [&] {
+    s.years[year].training[{data.completed_on, data.course}] =
+        TrainingRecord{data.minutes, data.mode};
+  });
+  effect.year_written = year;
+}
+
+void ApplyData(const ActivityLogged& data, const Envelope& /*envelope*/, EmployeeState& s,
+               KpiTable* d, ApplyEffect& effect) {
+  const MonthIndex month = ToMonthIndex(data.date);
+  auto facets = [&](int sign) { EmitActivityMonth(s, month, sign, d); };
+  Update(facets, [&] {
+    MonthState& m = MonthOf(s, month);
+    (data.category == ActivityCategory::kAdministrative ? m.administrative : m.substantive) +=
+        data.minutes;
+  });
+  effect.month = month;
+  effect.year_written = YearOf(month);
+}
+
+// Applied before the others (it may move every contribution of the employee).
+void ApplyData(const EmployeeUpserted& /*data*/, const Envelope& /*envelope*/, EmployeeState& /*s*/,
+               KpiTable* /*d*/, ApplyEffect& /*effect*/) {}
+
+}  // namespace
+
 ApplyEffect Apply(const Event& event, EmployeeState& s, KpiTable* d) {
   ApplyEffect effect;
   const bool was_known = s.known;
@@ -292,84 +398,7 @@ ApplyEffect Apply(const Event& event, EmployeeState& s, KpiTable* d) {
     return effect;
   }
 
-  std::visit(
-      [&](const auto& data) {
-        using T = std::decay_t<decltype(data)>;
-        if constexpr (std::is_same_v<T, SkpApproved>) {
-          // The SKP decides achievement and whether the year's reports count as "reporting".
-          const int year = data.year;
-          YearState& y = s.years[year];
-          auto facets = [&](int sign) {
-            EmitSkpYear(s, year, sign, d);
-            for (const auto& [month, m] : y.months) EmitReportsMonth(s, month, sign, d);
-          };
-          Update(facets, [&] { y.skp = data.indicators; });
-          effect.year_written = year;
-        } else if constexpr (std::is_same_v<T, RealisasiReported>) {
-          const MonthIndex month = data.period;
-          auto facets = [&](int sign) {
-            EmitSkpYear(s, YearOf(month), sign, d);
-            EmitReportsMonth(s, month, sign, d);
-          };
-          Update(facets, [&] { MonthOf(s, month).indicators[data.indicator].value = data.value; });
-          effect.month = month;
-          effect.year_written = YearOf(month);
-        } else if constexpr (std::is_same_v<T, EvidenceSubmitted>) {
-          const MonthIndex month = data.period;
-          auto facets = [&](int sign) { EmitReportsMonth(s, month, sign, d); };
-          Update(facets, [&] {
-            std::vector<std::string>& set = MonthOf(s, month).indicators[data.indicator].evidence;
-            auto it = std::lower_bound(set.begin(), set.end(), data.evidence);
-            if (it == set.end() || *it != data.evidence) set.insert(it, data.evidence);
-          });
-          effect.month = month;
-          effect.year_written = YearOf(month);
-        } else if constexpr (std::is_same_v<T, FeedbackGiven>) {
-          const MonthIndex month = FeedbackMonth(event.envelope, s);
-          auto facets = [&](int sign) { EmitFeedbackMonth(s, month, sign, d); };
-          Update(facets, [&] { MonthOf(s, month).feedback++; });
-          effect.month = month;
-          effect.year_written = YearOf(month);
-        } else if constexpr (std::is_same_v<T, RatingAssigned>) {
-          const Rating rating{data.hasil, data.perilaku, data.rater};
-          if (data.period.monthly) {
-            const MonthIndex month = data.period.value;
-            auto facets = [&](int sign) { EmitMonthlyRating(s, month, sign, d); };
-            Update(facets, [&] { MonthOf(s, month).rating = rating; });
-            effect.month = month;
-            effect.year_written = YearOf(month);
-          } else {
-            const int year = data.period.value;
-            auto facets = [&](int sign) { EmitAnnual(s, year, sign, d); };
-            Update(facets, [&] { s.years[year].annual = rating; });
-            effect.year_written = year;
-          }
-        } else if constexpr (std::is_same_v<T, PotentialAssessed>) {
-          const int year = data.year;
-          auto facets = [&](int sign) { EmitAnnual(s, year, sign, d); };
-          Update(facets, [&] { s.years[year].potential = data.potential; });
-          effect.year_written = year;
-        } else if constexpr (std::is_same_v<T, TrainingCompleted>) {
-          const int year = data.completed_on.year;
-          auto facets = [&](int sign) { EmitTrainingYear(s, year, sign, d); };
-          Update(facets, [&] {
-            s.years[year].training[{data.completed_on, data.course}] =
-                TrainingRecord{data.minutes, data.mode};
-          });
-          effect.year_written = year;
-        } else if constexpr (std::is_same_v<T, ActivityLogged>) {
-          const MonthIndex month = ToMonthIndex(data.date);
-          auto facets = [&](int sign) { EmitActivityMonth(s, month, sign, d); };
-          Update(facets, [&] {
-            MonthState& m = MonthOf(s, month);
-            (data.category == ActivityCategory::kAdministrative ? m.administrative
-                                                                : m.substantive) += data.minutes;
-          });
-          effect.month = month;
-          effect.year_written = YearOf(month);
-        }
-      },
-      event.data);
+  std::visit([&](const auto& data) { ApplyData(data, event.envelope, s, d, effect); }, event.data);
   s.known = true;
   // The employee facet changes only with the first event: the employee starts to count.
   if (!was_known) EmitEmployee(s, +1, d);
