@@ -1,29 +1,19 @@
 // Processor scenarios; every expected value is worked out by hand in the test.
 #include <catch2/catch.hpp>
 
+#include "dedup_check.h"
 #include "processors/employee.h"
 
 #include <random>
 
 using namespace kinerja;
 using namespace kinerja::processors;
+using kinerja::testing::IsDuplicate;
+using kinerja::testing::Remembered;
 
 namespace {
 
 constexpr Nip kNip = 198609262015051001ULL;
-
-// The dedup check of a memory whose ids are all at hand (in memory or read into stored_ids):
-// true for a duplicate.
-bool IsDuplicate(DedupMemory& m, const Envelope& e, int64_t ts, int64_t window) {
-  const DedupCheck check = CheckDuplicateAndRemember(m, e, ts, window);
-  REQUIRE(check != DedupCheck::kNeedIds);
-  return check == DedupCheck::kDuplicate;
-}
-
-// The timestamp the memory's fingerprints hold for (source, id), if any.
-std::optional<int64_t> Remembered(const DedupMemory& m, const char* source, const char* id) {
-  return m.applied.Find(DedupFingerprint(DedupKey(source, id)));
-}
 
 Event Make(EventData data, std::string id = "x") {
   Event e;

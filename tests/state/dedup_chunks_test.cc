@@ -2,27 +2,19 @@
 // pipeline reads them, deleted once expired.
 #include <catch2/catch.hpp>
 
+#include "dedup_check.h"
 #include "processors/employee.h"
 #include "state/codec.h"
 
 using namespace kinerja;
 using namespace kinerja::processors;
+using kinerja::testing::IsDuplicate;
+using kinerja::testing::Remembered;
 using namespace kinerja::state;
 
 namespace {
 
 constexpr Nip kNip = 198609262015051001ULL;
-
-// The dedup check of a memory whose ids are all at hand: true for a duplicate.
-bool IsDuplicate(DedupMemory& m, const Envelope& e, int64_t ts, int64_t window) {
-  const DedupCheck check = CheckDuplicateAndRemember(m, e, ts, window);
-  REQUIRE(check != DedupCheck::kNeedIds);
-  return check == DedupCheck::kDuplicate;
-}
-
-std::optional<int64_t> Remembered(const DedupMemory& m, const char* source, const char* id) {
-  return m.applied.Find(DedupFingerprint(DedupKey(source, id)));
-}
 
 }  // namespace
 
