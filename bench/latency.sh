@@ -13,7 +13,7 @@
 #   outside: kinerja_bench_latency_probe publishes an event of its own agency every 100 ms and
 #            polls /metrics until it is counted (Kafka timestamp -> visible in /metrics): the age
 #            another agency sees, also while the backfill is consumed.
-# RSS is sampled every second. A chart of both (probe age and RSS over time) goes to CHART.
+# RSS is sampled twice a second. A chart of both (probe age and RSS over time) goes to CHART.
 # The backfill delay counts from the end of the warm-up.
 #
 # Usage: bash bench/latency.sh
@@ -77,13 +77,10 @@ for _ in $(seq 1 300); do
 done
 grep -q 'partitions assigned' "$WORK/run.log" || die "kinerja run did not get its partitions: $(tail -n 5 "$WORK/run.log")"
 
-# RSS every second, "unix_seconds MiB".
-(while kill -0 "$RUN_PID" 2>/dev/null; do
-  awk -v t="$(date +%s.%N)" '/VmRSS/ {printf "%.1f %.0f\n", t, $2 / 1024}' "/proc/$RUN_PID/status" 2>/dev/null || true
-  sleep 1
-done) >"$WORK/rss.txt" 2>/dev/null &
-PIDS+=("$!")
-disown "$!"
+# RSS twice a second, "unix_seconds MiB".
+bench_sample_rss "$RUN_PID" "$WORK/rss.txt"
+PIDS+=("$BENCH_RSS_PID")
+disown "$BENCH_RSS_PID"
 
 buckets() { curl -s "http://127.0.0.1:$PORT/metrics" | grep '^kinerja_event_age_seconds_bucket'; }
 

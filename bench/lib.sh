@@ -23,3 +23,25 @@ bench_build() {
 bench_free_port() {
   python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
 }
+
+# bench_sample_rss PROCESS FILE: in the background, every half second, appends "unix_seconds
+# MiB" to FILE for PROCESS, from when it appears until it is gone. PROCESS is a PID, or a pattern
+# for the newest process whose command line matches (pgrep -f; anchor it with ^ so that a
+# wrapper such as /usr/bin/time does not match). Sets BENCH_RSS_PID to the sampler's PID (it
+# ends on its own).
+bench_sample_rss() {
+  local pattern=$1 out=$2
+  (
+    pid=""
+    [[ "$pattern" =~ ^[0-9]+$ ]] && pid=$pattern
+    while :; do
+      [[ -n "$pid" ]] || pid=$(pgrep -n -f -- "$pattern" || true)
+      if [[ -n "$pid" ]]; then
+        awk -v t="$(date +%s.%N)" '/VmRSS/ {printf "%.2f %.0f\n", t, $2 / 1024}' \
+          "/proc/$pid/status" 2>/dev/null || break
+      fi
+      sleep 0.5
+    done
+  ) >>"$out" 2>/dev/null &
+  BENCH_RSS_PID=$!
+}

@@ -20,6 +20,8 @@
 #        BUILD_DIR (build-bench)  SKIP_BUILD=1 uses what is there
 #        WAIT_FOR_COMPILES (1)    before each round, wait (up to 1 h) while a cc1plus runs
 #        RESULTS (unset)          also write the final Markdown table to this file
+#        CHART (docs/run_rss.png) RSS of kinerja run over time, every round of every topic
+#                                 (sampled twice a second); CHART= skips it
 #        KINERJA_ARGS (unset)     extra flags for `kinerja run`, for experiments (word-split),
 #                                 e.g. KINERJA_ARGS="--dedup-window-hours 0"
 set -euo pipefail
@@ -33,6 +35,7 @@ BUILD_DIR=${BUILD_DIR:-$ROOT/build-bench}
 WAIT_FOR_COMPILES=${WAIT_FOR_COMPILES:-1}
 read -r -a KINERJA_EXTRA <<<"${KINERJA_ARGS:-}"
 TIMESTAMPS=${TIMESTAMPS:-now event}
+CHART=${CHART-$ROOT/docs/run_rss.png}
 DLQ=bench.events.dlq
 
 log() { echo "bench: $*" >&2; }
@@ -45,6 +48,7 @@ die() {
 source "$ROOT/bench/lib.sh"
 bench_positive RUNS EVENTS EMPLOYEES
 [[ -x /usr/bin/time ]] || die "/usr/bin/time not found (apt-get install time)"
+[[ -z "$CHART" ]] || command -v gnuplot >/dev/null || die "gnuplot not found (apt-get install gnuplot-nox)"
 
 # --- build -----------------------------------------------------------------------------------
 bench_build "$BUILD_DIR" kinerja kinerja_bench_raw_consume
@@ -132,12 +136,16 @@ for ((r = 1; r <= RUNS; r++)); do
   # Each output line gets a timestamp, so the time until "stopped cleanly" (work done, group
   # left; what follows is process teardown, incl. the metrics server) is known too.
   s0=$(date +%s.%N)
+  echo "$s0" >"$WORK/start-$r-$ts.txt"
+  bench_sample_rss "^$KINERJA run .*--state-dir $state " "$WORK/rss-$r-$ts.txt"
   rc=0
   /usr/bin/time -v -o "$WORK/time-$r.txt" \
     "$KINERJA" run --brokers "$BROKERS" --topic "$TOPIC" --dlq-topic "$DLQ" --group "bench-kinerja-$id" \
     --state-dir "$state" --stop-at-end --metrics-address 127.0.0.1:0 ${KINERJA_EXTRA[@]+"${KINERJA_EXTRA[@]}"} 2>&1 |
     while IFS= read -r line; do printf '%s %s\n' "$EPOCHREALTIME" "$line"; done >"$WORK/run-$r.log" || rc=$?
   s1=$(date +%s.%N)
+  kill "$BENCH_RSS_PID" 2>/dev/null || true  # our sampler (gone already, unless it never saw kinerja)
+  wait "$BENCH_RSS_PID" 2>/dev/null || true
   if ((rc != 0)); then
     tail -n 20 "$WORK/run-$r.log" >&2
     die "kinerja run exited with $rc"
@@ -191,3 +199,29 @@ for ts in $TIMESTAMPS; do
   echo
   table | tee -a ${RESULTS:+"$RESULTS"}
 done
+
+# --- chart -----------------------------------------------------------------------------------
+[[ -n "$CHART" ]] || exit 0
+plots=()
+for ts in $TIMESTAMPS; do
+  color='#1f77b4'
+  [[ $ts == now ]] || color='#d62728'
+  for ((r = 1; r <= RUNS; r++)); do
+    awk -v t0="$(cat "$WORK/start-$r-$ts.txt")" '{printf "%.2f %s\n", $1 - t0, $2}' \
+      "$WORK/rss-$r-$ts.txt" >"$WORK/rss-$r-$ts.dat"
+    plots+=("\"$WORK/rss-$r-$ts.dat\" using 1:2 with lines lw 1.5 dt $r lc rgb \"$color\" title \"$ts, round $r\"")
+  done
+done
+joined=$(printf '%s, ' "${plots[@]}")
+gnuplot <<GNUPLOT
+set terminal pngcairo size 1000,480 font "sans,10" noenhanced
+set output "$CHART"
+set title "kinerja run --stop-at-end: RSS over time ($PRODUCED events, $PARTITIONS partitions${KINERJA_ARGS:+, $KINERJA_ARGS}); 1 GiB aim dashed"
+set xlabel "seconds since start"
+set ylabel "RSS MiB"
+set yrange [0:1100]
+set key bottom right
+set grid
+plot ${joined%, }, 1024 with lines lc rgb "#555555" dt 2 notitle
+GNUPLOT
+log "chart: $CHART"

@@ -117,6 +117,10 @@ struct Options {
   // Employees the workload touches: 0 = all N (uniform); K = K employees spread evenly over the
   // N, the same working set for every size, so only the stored state differs.
   int64_t active = 0;
+  // With `active`: only the active employees are loaded through the pipeline; every other
+  // employee gets a byte copy of an active one's entities under its own NIP and partition (a
+  // bulk writer, for sizes whose replay would take hours).
+  bool ballast = false;
   std::vector<std::string> caches{"default", "all"};
   int32_t partitions = 16;
   int agencies = 20;
@@ -732,9 +736,65 @@ class CountingStore : public kinerja::storage::ForwardingStateStore {
 // ---------------------------------------------------------------------------------------------
 // Children: the load of one state size, and one measured round.
 
+// The employees the workload touches (GenerateWorkload): K spread evenly over the N.
+bool IsActive(const Options& o, int64_t n, int64_t i) {
+  const int64_t k = o.active > 0 && o.active < n ? o.active : n;
+  return i % (n / k) == 0 && i / (n / k) < k;
+}
+
+kinerja::Nip NipValue(std::string_view digits) {
+  kinerja::Nip v = 0;
+  for (char c : digits) v = v * 10 + static_cast<kinerja::Nip>(c - '0');
+  return v;
+}
+
+// --ballast: every employee that is not active gets the entities of active employee
+// (i mod K) under its own key (NIP) and partition. Written in batches of 10,000 employees; the
+// KPI counters stay those of the active employees. Returns the employees written.
+int64_t WriteBallast(const Options& o, const Org& org, kinerja::storage::StateStore* store) {
+  const int64_t n = org.size();
+  struct Template {
+    std::vector<std::pair<std::string, std::string>> entities;  // key suffix, value
+  };
+  std::vector<Template> templates;
+  for (int64_t i = 0; i < n; ++i) {
+    if (!IsActive(o, n, i)) continue;
+    const Employee e = org.Get(i);
+    Template& t = templates.emplace_back();
+    Check(store->ScanEntities(e.partition, kinerja::state::EmployeeKey(NipValue(e.Nip())),
+                              [&](std::string_view suffix, std::string_view value) {
+                                t.entities.emplace_back(suffix, value);
+                                return Status::OK();
+                              }),
+          "ballast: reading a template");
+    if (t.entities.empty()) Die("ballast: an active employee has no state");
+  }
+  int64_t written = 0;
+  kinerja::storage::WriteSet writes;
+  auto flush = [&] {
+    Check(store->Commit(writes), "ballast: commit");
+    writes = {};
+  };
+  for (int64_t i = 0; i < n; ++i) {
+    if (IsActive(o, n, i)) continue;
+    const Employee e = org.Get(i);
+    const Template& t = templates[static_cast<size_t>(i) % templates.size()];
+    const std::string prefix = kinerja::state::EmployeeKey(NipValue(e.Nip()));
+    for (const auto& [suffix, value] : t.entities) {
+      writes.entities.push_back({e.partition, prefix + suffix, value});
+    }
+    if (++written % 10000 == 0) flush();
+    if (written % 500000 == 0) Log("  ballast of %" PRId64 ": %" PRId64 " employees", n, written);
+  }
+  flush();
+  return written;
+}
+
 struct LoadResult {
   uint64_t events, applied, duplicates, dead_lettered, counters;
   double seconds, generate_seconds, scan_seconds, compact_seconds;
+  uint64_t ballast;  // employees written as copies (--ballast)
+  double ballast_seconds;
   uint64_t approx_bytes, dir_bytes_before, dir_bytes;
 };
 
@@ -802,6 +862,7 @@ LoadResult DoLoad(const Options& o, int64_t n, const std::string& path) {
       const auto g0 = Clock::now();
       const int64_t end = std::min(n, next + kChunkEmployees);
       for (; next < end; ++next) {
+        if (o.ballast && !IsActive(o, n, next)) continue;
         const Employee e = org.Get(next);
         if (e.partition % threads != t) continue;
         YearOfEmployee(o.seed, e, cal, &items);
@@ -863,6 +924,11 @@ LoadResult DoLoad(const Options& o, int64_t n, const std::string& path) {
   }
   res.events = res.applied + res.duplicates + res.dead_lettered;
   if (res.duplicates + res.dead_lettered) Die("load: duplicates or dead letters");
+  if (o.ballast) {
+    const auto b0 = Clock::now();
+    res.ballast = static_cast<uint64_t>(WriteBallast(o, org, store.get()));
+    res.ballast_seconds = Seconds(b0, Clock::now());
+  }
 
   // Offsets back to 0 (metadata kept), so each round's MemorySource starts at offset 0. This
   // reads each partition the way Pipeline::OnAssigned does, so it is timed too.
@@ -927,6 +993,8 @@ RoundResult DoRound(const Options& o, int64_t n, size_t cache, const std::string
   po.stop_at_end = true;
   po.max_batch_messages = o.batch_size;
   po.max_cached_employees = cache;
+  // A cache for everyone ("all") is not bounded in bytes either.
+  if (cache == static_cast<size_t>(n)) po.max_cache_bytes = SIZE_MAX;
   CountingStore counting(store.get());
   {
     kinerja::pipeline::Pipeline pipeline(po, &source, &dlq, &counting, &probe);
@@ -1078,7 +1146,7 @@ std::vector<std::string> SplitList(const std::string& s) {
       stderr,
       "kinerja_bench_state_scale: %s\n"
       "usage: kinerja_bench_state_scale [--sizes 10000,1000000] [--rounds 3] [--events 1000000] "
-      "[--active K]\n"
+      "[--active K [--ballast]]\n"
       "         [--caches default,all] [--partitions 16] [--agencies 20] [--batch-size 50000]\n"
       "         [--load-threads 2] [--seed 42] [--dir DIR] [--state-cache DIR] "
       "[--wait-for-compiles S]\n"
@@ -1087,6 +1155,8 @@ std::vector<std::string> SplitList(const std::string& s) {
       "  --events        events in the measured workload (December), the same for every size\n"
       "  --active K      the workload touches K employees spread evenly over the N (default:\n"
       "                  all N), so every size gets the same working set\n"
+      "  --ballast       with --active: load only the K through the pipeline and give every other\n"
+      "                  employee a byte copy of one of their states (a bulk writer)\n"
       "  --caches        PipelineOptions::max_cached_employees per series: 'default' (%zu),\n"
       "                  'all' (= the size), or a number; a setting whose RAM estimate does not "
       "fit\n"
@@ -1127,6 +1197,8 @@ Options ParseArgs(int argc, char** argv) {
       o.rounds = static_cast<int>(ParsePositive(arg, value()));
     } else if (arg == "--events") {
       o.events = ParsePositive(arg, value());
+    } else if (arg == "--ballast") {
+      o.ballast = true;
     } else if (arg == "--active") {
       o.active = ParsePositive(arg, value());
     } else if (arg == "--caches") {
@@ -1163,13 +1235,14 @@ Options ParseArgs(int argc, char** argv) {
   }
   if (o.partitions > 4096) Usage("--partitions: at most 4096");
   if (o.agencies > 999) Usage("--agencies: at most 999");
+  if (o.ballast && o.active == 0) Usage("--ballast: only with --active");
   return o;
 }
 
 // What a kept load (--state-cache) depends on besides its parameters: the code that turns
 // events into state (the libraries below, from CMake) and the load's own events. Bump
 // kLoadVersion whenever YearOfEmployee, WriteItem, Org or DoLoad change what is loaded.
-constexpr int kLoadVersion = 1;
+constexpr int kLoadVersion = 2;
 #ifndef KINERJA_STATE_LIBS
 #define KINERJA_STATE_LIBS ""
 #endif
@@ -1334,8 +1407,9 @@ int main(int argc, char** argv) {
     char key[256];
     std::snprintf(key, sizeof key,
                   "kinerja_bench_state_scale load v%d: employees %" PRId64 ", seed %" PRIu64
-                  ", partitions %d, agencies %d, batch %zu, code %016" PRIx64,
-                  kLoadVersion, n, o.seed, o.partitions, o.agencies, o.batch_size, code);
+                  ", partitions %d, agencies %d, batch %zu, code %016" PRIx64 "%s",
+                  kLoadVersion, n, o.seed, o.partitions, o.agencies, o.batch_size, code,
+                  o.ballast ? (", ballast around " + std::to_string(o.active)).c_str() : "");
     if (!o.state_cache.empty()) reused = ReadCachedLoad(base, key, &r, &rss);
     if (reused) {
       Log("load: %" PRId64
@@ -1354,11 +1428,12 @@ int main(int argc, char** argv) {
                 ",\"generate_seconds\":%.3f,\"partition_scan_seconds\":%.3f,\"counters\":%" PRIu64
                 ",\"state_bytes_estimate\":%" PRIu64 ",\"dir_bytes_before_compaction\":%" PRIu64
                 ",\"compact_seconds\":%.3f,\"dir_bytes\":%" PRIu64
-                ",\"peak_rss_mib\":%.0f,\"reused\":%s}\n",
+                ",\"peak_rss_mib\":%.0f,\"ballast_employees\":%" PRIu64
+                ",\"ballast_seconds\":%.1f,\"reused\":%s}\n",
                 n, r.events, r.applied, r.duplicates, r.dead_lettered, r.seconds,
                 r.events / r.seconds, r.generate_seconds, r.scan_seconds, r.counters,
                 r.approx_bytes, r.dir_bytes_before, r.compact_seconds, r.dir_bytes, rss / 1024.0,
-                reused ? "true" : "false");
+                r.ballast, r.ballast_seconds, reused ? "true" : "false");
     std::fflush(stdout);
     Log("load: %" PRId64 " employees: %" PRIu64
         " events in %.1f s (%.0f events/s, of which %.1f s generating JSON), "
@@ -1431,7 +1506,14 @@ int main(int argc, char** argv) {
         }
         const std::string skip_key = cache + "/" + std::to_string(n);
         if (skipped.count(skip_key)) continue;
-        const uint64_t need = effective * kBytesPerCachedEmployee + kRoundBaseBytes;
+        // Unless it is for everyone ("all"), the cache is bounded in bytes too
+        // (PipelineOptions::max_cache_bytes).
+        uint64_t cached_bytes = effective * kBytesPerCachedEmployee;
+        if (max_cached != static_cast<size_t>(n)) {
+          cached_bytes = std::min<uint64_t>(cached_bytes,
+                                            kinerja::pipeline::PipelineOptions{}.max_cache_bytes);
+        }
+        const uint64_t need = cached_bytes + kRoundBaseBytes;
         const uint64_t available = MemAvailableBytes();
         if (round == 1 && available > 0 && need > available / 10 * 8) {
           char why[160];
