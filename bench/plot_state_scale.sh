@@ -58,7 +58,7 @@ set ylabel "events/s"
 set logscale x
 set format x "%.0s%c"
 set yrange [0:*]
-set key top right
+set key bottom left
 set grid
 plot ${joined%, }
 GNUPLOT

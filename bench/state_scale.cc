@@ -143,7 +143,7 @@ size_t CacheFor(const std::string& setting, int64_t n) {
 // The synthetic organisation. Employee i of N: NIP, agency, time zone, SKP size, supervisor,
 // all derived from (seed, i), so the load and the workload agree without storing anything.
 
-constexpr int64_t kMaxEmployees = 999LL * 480 * 2 * 4;  // NIPs are unique below this (MakeNip)
+constexpr int64_t kMaxEmployees = 999LL * 480 * 2 * 8;  // NIPs are unique below this (MakeNip)
 
 struct Calendar {
   int64_t jan1 = 0;                   // days since 1970-01-01
@@ -211,7 +211,7 @@ class Org {
 
   // NIP (docs/events.md): birth date YYYYMMDD (1960..2001), appointment YYYYMM (1985..2024), sex
   // (1/2), number 001..999. The index fixes (number, appointment, sex) and the birth date modulo
-  // 4, so two employees never share a NIP; the rest of the birth date is random.
+  // 8, so two employees never share a NIP; the rest of the birth date is random.
   void MakeNip(int64_t i, char* out) const {
     const int64_t number = i % 999 + 1;
     int64_t q = i / 999;
@@ -220,7 +220,7 @@ class Org {
     const int64_t sex = q % 2 + 1;
     q /= 2;
     const int64_t birth_offset =
-        static_cast<int64_t>(Mix64(o_.seed ^ (0x5eedULL + static_cast<uint64_t>(i))) % 3800) * 4 +
+        static_cast<int64_t>(Mix64(o_.seed ^ (0x5eedULL + static_cast<uint64_t>(i))) % 1900) * 8 +
         q;
     const kinerja::Date birth =
         kinerja::CivilFromDays(kinerja::DaysFromCivil(1960, 1, 1) + birth_offset);

@@ -231,26 +231,33 @@ Status Pipeline::ProcessMessage(const ingest::Message& m, ingest::DecodeResult& 
   if (m.offset < part.next_offset) return Status::OK();  // already applied: never twice
   part.next_offset = m.offset + 1;
   batch.next_offsets[m.partition] = part.next_offset;
-
   if (auto* rejection = std::get_if<ingest::Rejection>(&decoded)) {
-    KINERJA_RETURN_IF_ERROR(
-        dlq_->Send(m, ingest::RejectReasonName(rejection->reason), rejection->detail));
-    const size_t type = rejection->type ? static_cast<size_t>(*rejection->type) : kEventTypeCount;
-    batch.counts.events[type][static_cast<size_t>(Outcome::kDeadLettered)]++;
-    batch.outcomes[m.partition].dead_lettered++;
-    batch.counts.dead_letters[static_cast<size_t>(rejection->reason)]++;
-    if (!rejection->source.empty()) {
-      batch.counts.agencies[rejection->source]
-          .dead_letters[static_cast<size_t>(rejection->reason)]++;
-    }
-    batch.dead_lettered = true;
-    return Status::OK();
+    return DeadLetter(m, *rejection, batch);
   }
-  const Event& event = std::get<Event>(decoded);
-  const Nip nip = event.envelope.subject;
+  return ApplyEvent(m, std::get<Event>(decoded), part, batch);
+}
+
+Status Pipeline::DeadLetter(const ingest::Message& m, const ingest::Rejection& rejection,
+                            Batch& batch) {
+  KINERJA_RETURN_IF_ERROR(
+      dlq_->Send(m, ingest::RejectReasonName(rejection.reason), rejection.detail));
+  const size_t type = rejection.type ? static_cast<size_t>(*rejection.type) : kEventTypeCount;
+  batch.counts.events[type][static_cast<size_t>(Outcome::kDeadLettered)]++;
+  batch.outcomes[m.partition].dead_lettered++;
+  batch.counts.dead_letters[static_cast<size_t>(rejection.reason)]++;
+  if (!rejection.source.empty()) {
+    batch.counts.agencies[rejection.source].dead_letters[static_cast<size_t>(rejection.reason)]++;
+  }
+  batch.dead_lettered = true;
+  return Status::OK();
+}
+
+// Dedup, then the processors, on the employee's state (state::EmployeeRepository).
+Status Pipeline::ApplyEvent(const ingest::Message& m, const Event& event, Partition& part,
+                            Batch& batch) {
   const size_t type = static_cast<size_t>(event.envelope.type);
   const int64_t ts = m.timestamp_ms >= 0 ? m.timestamp_ms : event.envelope.time.unix_seconds * 1000;
-  auto loaded = employees_.Get(m.partition, nip, ts);
+  auto loaded = employees_.Get(m.partition, event.envelope.subject, ts);
   if (!loaded.ok()) return loaded.status();
   state::EmployeeRepository::Employee& employee = **loaded;
   EmployeeState& employee_state = state::EmployeeRepository::StateOf(employee);

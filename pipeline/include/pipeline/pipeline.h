@@ -82,6 +82,8 @@ class Pipeline : public ingest::PartitionListener {
   struct Batch;
 
   Status ProcessMessage(const ingest::Message& m, ingest::DecodeResult& decoded, Batch& batch);
+  Status DeadLetter(const ingest::Message& m, const ingest::Rejection& rejection, Batch& batch);
+  Status ApplyEvent(const ingest::Message& m, const Event& event, Partition& part, Batch& batch);
   Status CommitBatch(Batch& batch);
   void Publish(const Batch& batch,
                const std::vector<std::pair<int32_t, state::PartitionChange>>& changes,
