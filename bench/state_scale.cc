@@ -1364,39 +1364,53 @@ constexpr uint64_t kRoundBaseBytes = 1536ull << 20;
 
 }  // namespace
 
-int main(int argc, char** argv) {
-  const Options o = ParseArgs(argc, argv);
-  g_parent = getpid();
-  struct sigaction sa {};
-  sa.sa_handler = OnSignal;
-  sigemptyset(&sa.sa_mask);
-  sa.sa_flags = 0;  // no SA_RESTART: a blocking read/wait4 returns EINTR
-  sigaction(SIGINT, &sa, nullptr);
-  sigaction(SIGTERM, &sa, nullptr);
+namespace {
 
-  // With --state-cache the loaded states live there (kept, and reused while nothing they
-  // depend on changed); otherwise in the temporary directory. Round copies are hard links, so
-  // they go next to the loaded states.
-  std::string parent = o.state_cache.empty() ? o.dir : o.state_cache;
-  if (parent.empty()) {
-    const char* t = std::getenv("TMPDIR");
-    parent = t && *t ? t : "/tmp";
-  }
-  if (!o.state_cache.empty()) fs::create_directories(o.state_cache);
-  std::string tmpl = parent + "/kinerja-state-scale.XXXXXX";
-  if (!mkdtemp(tmpl.data())) Die("mkdtemp in " + parent + ": " + std::strerror(errno));
-  g_work = tmpl;
-  const std::string state_root = o.state_cache.empty() ? g_work : o.state_cache;
-  Log("state directories in %s (removed at exit)%s%s", g_work.c_str(),
-      o.state_cache.empty() ? "" : ", loaded states kept in ", o.state_cache.c_str());
+// A loaded state size (LoadAll) and a measured round (MeasureAll).
+struct Loaded {
+  int64_t n;
+  LoadResult r;
+  long rss_kib;
+  bool reused;
+};
 
-  // --- load every size ----------------------------------------------------------------------
-  struct Loaded {
-    int64_t n;
-    LoadResult r;
-    long rss_kib;
-    bool reused;
-  };
+struct Measured {
+  std::string cache;
+  size_t max_cached;
+  int64_t n;
+  int round;
+  RoundResult r;
+  long rss_kib;
+  std::string same_as;  // measured once for an equivalent cache setting
+  double Rate() const { return r.events / r.batch_seconds; }
+};
+
+void PrintRoundJson(const Measured& m) {
+  const RoundResult& r = m.r;
+  std::printf(
+      "{\"phase\":\"measure\",\"round\":%d,\"employees\":%" PRId64
+      ",\"cache\":\"%s\",\"max_cached_employees\":%zu"
+      ",\"events\":%" PRIu64 ",\"applied\":%" PRIu64 ",\"duplicates\":%" PRIu64
+      ",\"dead_letters\":%" PRIu64 ",\"distinct_employees\":%" PRIu64 ",\"batches\":%" PRIu64
+      ",\"seconds\":%.3f,\"assign_seconds\":%.3f,\"batch_seconds\":%.3f,\"teardown_seconds\":%.3f"
+      ",\"events_per_s\":%.0f,\"events_per_s_whole_run\":%.0f"
+      ",\"process_cpu_seconds\":%.3f,\"pipeline_thread_cpu_seconds\":%.3f"
+      ",\"store_gets\":%" PRIu64 ",\"store_scans\":%" PRIu64 ",\"entities_read\":%" PRIu64
+      ",\"bytes_read\":%" PRIu64 ",\"entities_written\":%" PRIu64 ",\"bytes_written\":%" PRIu64
+      ",\"counters_written\":%" PRIu64
+      ",\"open_seconds\":%.3f,\"generate_seconds\":%.3f,\"peak_rss_mib\":%.0f%s%s%s}\n",
+      m.round, m.n, m.cache.c_str(), m.max_cached, r.events, r.applied, r.duplicates,
+      r.dead_lettered, r.distinct, r.batches, r.seconds, r.assign_seconds, r.batch_seconds,
+      r.teardown_seconds, m.Rate(), r.events / r.seconds, r.process_cpu, r.thread_cpu, r.gets,
+      r.scans, r.entities_read, r.bytes_read, r.entities_written, r.bytes_written,
+      r.counters_written, r.open_seconds, r.generate_seconds, m.rss_kib / 1024.0,
+      m.same_as.empty() ? "" : ",\"same_run_as\":\"", m.same_as.c_str(),
+      m.same_as.empty() ? "" : "\"");
+  std::fflush(stdout);
+}
+
+// Every size's state, loaded (in a child process) or reused from --state-cache.
+std::vector<Loaded> LoadAll(const Options& o, const std::string& state_root) {
   std::vector<Loaded> loads;
   const uint64_t code = StateCodeFingerprint();
   for (int64_t n : o.sizes) {
@@ -1442,42 +1456,12 @@ int main(int argc, char** argv) {
         Mib(static_cast<double>(r.dir_bytes)), r.compact_seconds, r.scan_seconds, rss / 1024.0);
   }
 
-  // --- measured rounds, interleaved ---------------------------------------------------------
-  struct Measured {
-    std::string cache;
-    size_t max_cached;
-    int64_t n;
-    int round;
-    RoundResult r;
-    long rss_kib;
-    std::string same_as;  // measured once for an equivalent cache setting
-    double Rate() const { return r.events / r.batch_seconds; }
-  };
-  std::vector<Measured> rounds;
-  std::map<std::string, std::string> skipped;  // "cache/n" -> why
-  auto print_json = [](const Measured& m) {
-    const RoundResult& r = m.r;
-    std::printf(
-        "{\"phase\":\"measure\",\"round\":%d,\"employees\":%" PRId64
-        ",\"cache\":\"%s\",\"max_cached_employees\":%zu"
-        ",\"events\":%" PRIu64 ",\"applied\":%" PRIu64 ",\"duplicates\":%" PRIu64
-        ",\"dead_letters\":%" PRIu64 ",\"distinct_employees\":%" PRIu64 ",\"batches\":%" PRIu64
-        ",\"seconds\":%.3f,\"assign_seconds\":%.3f,\"batch_seconds\":%.3f,\"teardown_seconds\":%.3f"
-        ",\"events_per_s\":%.0f,\"events_per_s_whole_run\":%.0f"
-        ",\"process_cpu_seconds\":%.3f,\"pipeline_thread_cpu_seconds\":%.3f"
-        ",\"store_gets\":%" PRIu64 ",\"store_scans\":%" PRIu64 ",\"entities_read\":%" PRIu64
-        ",\"bytes_read\":%" PRIu64 ",\"entities_written\":%" PRIu64 ",\"bytes_written\":%" PRIu64
-        ",\"counters_written\":%" PRIu64
-        ",\"open_seconds\":%.3f,\"generate_seconds\":%.3f,\"peak_rss_mib\":%.0f%s%s%s}\n",
-        m.round, m.n, m.cache.c_str(), m.max_cached, r.events, r.applied, r.duplicates,
-        r.dead_lettered, r.distinct, r.batches, r.seconds, r.assign_seconds, r.batch_seconds,
-        r.teardown_seconds, m.Rate(), r.events / r.seconds, r.process_cpu, r.thread_cpu, r.gets,
-        r.scans, r.entities_read, r.bytes_read, r.entities_written, r.bytes_written,
-        r.counters_written, r.open_seconds, r.generate_seconds, m.rss_kib / 1024.0,
-        m.same_as.empty() ? "" : ",\"same_run_as\":\"", m.same_as.c_str(),
-        m.same_as.empty() ? "" : "\"");
-    std::fflush(stdout);
-  };
+  return loads;
+}
+
+// The measured rounds, interleaved: round by round, each cache setting and size.
+void MeasureAll(const Options& o, const std::string& state_root, std::vector<Measured>& rounds,
+                std::map<std::string, std::string>& skipped) {
   for (int round = 1; round <= o.rounds; ++round) {
     for (const std::string& cache : o.caches) {
       for (int64_t n : o.sizes) {
@@ -1498,7 +1482,7 @@ int main(int argc, char** argv) {
           copy.max_cached = max_cached;
           copy.same_as = same->same_as.empty() ? same->cache : same->same_as;
           rounds.push_back(copy);
-          print_json(rounds.back());
+          PrintRoundJson(rounds.back());
           Log("round %d/%d: %" PRId64
               " employees, cache %s (%zu): holds everyone, as cache %s: not measured again",
               round, o.rounds, n, cache.c_str(), max_cached, copy.same_as.c_str());
@@ -1538,7 +1522,7 @@ int main(int argc, char** argv) {
             InChild<RoundResult>([&] { return DoRound(o, n, max_cached, base, copy); }, &rss);
         rounds.push_back({cache, max_cached, n, round, r, rss, ""});
         const Measured& m = rounds.back();
-        print_json(m);
+        PrintRoundJson(m);
         Log("round %d/%d: %" PRId64
             " employees, cache %s: %.0f events/s (%.2f s of batches; %.2f s assignment, "
             "%.2f s teardown), CPU %.2f us/event (pipeline thread %.2f), peak RSS %.0f MiB",
@@ -1548,11 +1532,9 @@ int main(int argc, char** argv) {
       }
     }
   }
-  std::error_code ec;
-  fs::remove_all(g_work, ec);
+}
 
-  // --- report -------------------------------------------------------------------------------
-  const int64_t baseline = o.sizes.front();
+void PrintLoads(const Options& o, const std::vector<Loaded>& loads) {
   std::printf("\nState scale: %" PRId64
               " events per round (December 2026), %d partitions, %d agencies, batch %zu, "
               "%d rounds, %ld cores, seed %" PRIu64 "\n\n",
@@ -1568,6 +1550,11 @@ int main(int argc, char** argv) {
                 l.r.events / l.r.seconds, Mib(static_cast<double>(l.r.dir_bytes)), l.r.scan_seconds,
                 l.rss_kib / 1024.0);
   }
+}
+
+void PrintRates(const Options& o, const std::vector<Measured>& rounds,
+                const std::map<std::string, std::string>& skipped) {
+  const int64_t baseline = o.sizes.front();
   std::printf(
       "\n| cache (max_cached_employees) | employees | events/s min | events/s median "
       "| ratio vs %" PRId64
@@ -1609,7 +1596,9 @@ int main(int argc, char** argv) {
                   Median(process_cpu), Median(assign), Median(teardown), Max(rss));
     }
   }
+}
 
+void PrintStoreWork(const std::vector<Measured>& rounds) {
   // What the pipeline asked of the store: the same in every round (the run is deterministic),
   // so round 1's figures.
   std::printf("\nPer event, from the store's side (round 1; every round does the same):\n\n");
@@ -1628,5 +1617,45 @@ int main(int argc, char** argv) {
                 m.r.entities_read / e, m.r.bytes_read / e, m.r.entities_written / e,
                 m.r.bytes_written / e, m.r.counters_written / e);
   }
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  const Options o = ParseArgs(argc, argv);
+  g_parent = getpid();
+  struct sigaction sa {};
+  sa.sa_handler = OnSignal;
+  sigemptyset(&sa.sa_mask);
+  sa.sa_flags = 0;  // no SA_RESTART: a blocking read/wait4 returns EINTR
+  sigaction(SIGINT, &sa, nullptr);
+  sigaction(SIGTERM, &sa, nullptr);
+
+  // With --state-cache the loaded states live there (kept, and reused while nothing they
+  // depend on changed); otherwise in the temporary directory. Round copies are hard links, so
+  // they go next to the loaded states.
+  std::string parent = o.state_cache.empty() ? o.dir : o.state_cache;
+  if (parent.empty()) {
+    const char* t = std::getenv("TMPDIR");
+    parent = t && *t ? t : "/tmp";
+  }
+  if (!o.state_cache.empty()) fs::create_directories(o.state_cache);
+  std::string tmpl = parent + "/kinerja-state-scale.XXXXXX";
+  if (!mkdtemp(tmpl.data())) Die("mkdtemp in " + parent + ": " + std::strerror(errno));
+  g_work = tmpl;
+  const std::string state_root = o.state_cache.empty() ? g_work : o.state_cache;
+  Log("state directories in %s (removed at exit)%s%s", g_work.c_str(),
+      o.state_cache.empty() ? "" : ", loaded states kept in ", o.state_cache.c_str());
+
+  const std::vector<Loaded> loads = LoadAll(o, state_root);
+  std::vector<Measured> rounds;
+  std::map<std::string, std::string> skipped;  // "cache/n" -> why
+  MeasureAll(o, state_root, rounds, skipped);
+  std::error_code ec;
+  fs::remove_all(g_work, ec);
+
+  PrintLoads(o, loads);
+  PrintRates(o, rounds, skipped);
+  PrintStoreWork(rounds);
   return 0;
 }
