@@ -1,5 +1,7 @@
-// The consume -> decode -> apply -> commit loop (docs/architecture.md). Single-threaded: rebalance
-// callbacks run inside EventSource::Poll, between batches, when nothing is pending.
+// The consume -> decode -> apply -> commit loop (docs/architecture.md). One thread polls, applies
+// and commits (a second decodes ahead, DecodeAhead); rebalance callbacks run inside
+// EventSource::Poll, between batches, when nothing is pending. The employees' state belongs to
+// state::EmployeeRepository, the partitions' committed state to state::PartitionState.
 //
 // Exactly-once effect: a batch's employee states, counter values and next offsets go to the
 // StateStore in one atomic Commit; on assignment each partition resumes at its stored offset,
