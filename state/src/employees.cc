@@ -167,6 +167,8 @@ void EmployeeRepository::Recharge(Employee& e) {
 bool EmployeeRepository::OverBudget() const { return bytes_ > options_.max_bytes; }
 
 void EmployeeRepository::Evict() {
+  // A touched employee is not written yet (and touched_ points at it): nothing goes mid-batch.
+  if (!touched_.empty()) return;
   if (bytes_ <= options_.max_bytes && count_ <= options_.max_employees) return;
   struct Entry {
     uint64_t last_used;
@@ -178,7 +180,7 @@ void EmployeeRepository::Evict() {
   entries.reserve(count_);
   for (auto& [p, part] : partitions_) {
     for (const auto& [nip, e] : part->employees) {
-      if (!e.touched) entries.push_back({e.last_used, e.bytes, part.get(), nip});
+      entries.push_back({e.last_used, e.bytes, part.get(), nip});
     }
   }
   std::sort(entries.begin(), entries.end(),
@@ -197,10 +199,8 @@ void EmployeeRepository::Evict() {
       ++count;
     }
   }
-  // Touched employees (none, between batches) are never evicted: they stay charged.
-  for (const Employee* e : touched_) bytes += e->bytes;
   bytes_ = bytes;
-  count_ = count + touched_.size();
+  count_ = count;
 }
 
 void EmployeeRepository::DropPartition(int32_t partition) {

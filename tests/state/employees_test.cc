@@ -144,6 +144,12 @@ TEST_CASE("eviction keeps the most recently used within three quarters of the bu
   }
   CHECK(repo.employees() == 6);
   const size_t before = repo.bytes();
+  // Mid-batch (marks pending, not yet written) nothing goes.
+  repo.BeginBatch();
+  Get(repo, 0, 6);
+  repo.Evict();
+  CHECK(repo.employees() == 6);
+  CommitBatch(repo, store);
   repo.Evict();
   CHECK(repo.employees() == 3);  // 3/4 of 4
   CHECK(repo.bytes() < before);

@@ -63,7 +63,8 @@ class EmployeeRepository {
 
   // More bytes cached than the budget: commit the batch so that Evict can make room.
   bool OverBudget() const;
-  // Only between batches (after AppendWrites and the commit): keeps the most recently used
+  // Between batches (after AppendWrites and the commit; with a batch's marks pending it does
+  // nothing): keeps the most recently used
   // employees that fit in three quarters of each budget, so it runs once per quarter of a
   // budget of new employees (amortised O(log n) per employee).
   void Evict();
