@@ -196,6 +196,18 @@ struct Employee {
   std::string_view Nip() const { return {nip, sizeof nip}; }
 };
 
+// The NIP's 18 digits as a number (the event's subject).
+kinerja::Nip NipValue(std::string_view digits) {
+  kinerja::Nip v = 0;
+  for (char c : digits) v = v * 10 + static_cast<kinerja::Nip>(c - '0');
+  return v;
+}
+
+// How many employees the measured workload touches at size n (--active, or all).
+int64_t ActiveCount(const Options& o, int64_t n) {
+  return o.active > 0 && o.active < n ? o.active : n;
+}
+
 class Org {
  public:
   Org(const Options& o, int64_t n) : o_(o), n_(n), nips_(static_cast<size_t>(n)) {
@@ -242,9 +254,8 @@ class Org {
     e.tz = e.agency % 4;
     e.indicators = 3 + static_cast<int>((h >> 20) % 3);
     e.supervisor = i % 8 == 0 ? -1 : i / 8 * 8;
-    uint64_t nip_value = 0;
-    for (char c : e.Nip()) nip_value = nip_value * 10 + static_cast<uint64_t>(c - '0');
-    e.partition = static_cast<int32_t>(Mix64(nip_value) % static_cast<uint64_t>(o_.partitions));
+    e.partition =
+        static_cast<int32_t>(Mix64(NipValue(e.Nip())) % static_cast<uint64_t>(o_.partitions));
     return e;
   }
 
@@ -537,7 +548,7 @@ uint64_t GenerateWorkload(const Options& o, const Org& org, const Calendar& cal,
   const auto m = static_cast<uint64_t>(o.events);
   for (uint64_t j = 0; j < m; ++j) {
     const int64_t n = org.size();
-    const int64_t k = o.active > 0 && o.active < n ? o.active : n;
+    const int64_t k = ActiveCount(o, n);
     const auto i = static_cast<int64_t>(r.Below(static_cast<uint64_t>(k))) * (n / k);
     if (!touched[static_cast<size_t>(i)]) {
       touched[static_cast<size_t>(i)] = true;
@@ -738,14 +749,8 @@ class CountingStore : public kinerja::storage::ForwardingStateStore {
 
 // The employees the workload touches (GenerateWorkload): K spread evenly over the N.
 bool IsActive(const Options& o, int64_t n, int64_t i) {
-  const int64_t k = o.active > 0 && o.active < n ? o.active : n;
+  const int64_t k = ActiveCount(o, n);
   return i % (n / k) == 0 && i / (n / k) < k;
-}
-
-kinerja::Nip NipValue(std::string_view digits) {
-  kinerja::Nip v = 0;
-  for (char c : digits) v = v * 10 + static_cast<kinerja::Nip>(c - '0');
-  return v;
 }
 
 // --ballast: every employee that is not active gets the entities of active employee
