@@ -190,8 +190,12 @@ class CrashSequence {
         },
         timeout, milliseconds(1));
     if (!ok || exited) {
+      const auto last = Record();
       FAIL("run " << runs_ - 1 << ": " << (exited ? "exited" : "timed out") << " waiting for "
-                  << what << "; log:\n"
+                  << what << " (last phase: "
+                  << (last ? last->phase + ", " + std::to_string(last->committed) + " committed"
+                           : std::string("none"))
+                  << "); log:\n"
                   << ReadFile(log_));
     }
   }
@@ -411,11 +415,13 @@ TEST_CASE(
       *first, [&](const PhaseRecord& r) { return r.committed >= quarter; }, seconds(120),
       std::to_string(quarter) + " committed messages");
   kafka.Kill();
-  // Kinerja waits for its broker (it polls again once what it had fetched is applied); it is
-  // SIGKILLed meanwhile, and a new instance starts while the broker is still down.
+  // Kinerja waits for its broker: it polls again once what it had fetched is applied, or, when
+  // that held a reject, it waits in the dead-letter flush (up to 30 s,
+  // PipelineOptions::dlq_flush_timeout) before the offset may pass it. It is SIGKILLed
+  // meanwhile, and a new instance starts while the broker is still down.
   runs.WaitUntil(
-      *first, [](const PhaseRecord& r) { return r.phase == "polling"; }, seconds(60),
-      "polling while the broker is down");
+      *first, [](const PhaseRecord& r) { return r.phase == "polling" || r.phase == "dlq-flush"; },
+      seconds(60), "polling or flushing dead letters while the broker is down");
   runs.Kill(*first);
   auto second = runs.Start();
   auto restart_t0 = Clock::now();
