@@ -32,6 +32,7 @@ struct RunFlags {
   double dedup_window_hours = 7 * 24;
   size_t memory_mb = 640;  // split by MemoryBudgetOf
   int decode_threads = 1;  // 0: decode and apply on one thread
+  int commit_threads = 1;  // 0: the applying thread waits for each store write
   // group.instance.id: "auto" derives one from the host name and the state directory
   // (StaticInstanceId; none with stop_at_end), "none" turns static membership off.
   std::string instance_id = "auto";

@@ -120,6 +120,13 @@ CLI::App* AddRunCommand(CLI::App& app, RunFlags& run) {
       ->envname("KINERJA_DECODE_THREADS")
       ->check(CLI::Range(0, 1))
       ->capture_default_str();
+  run_cmd
+      ->add_option("--commit-threads", run.commit_threads,
+                   "Threads writing a batch to the state store while the next batch is applied "
+                   "(0: the applying thread waits for each write)")
+      ->envname("KINERJA_COMMIT_THREADS")
+      ->check(CLI::Range(0, 1))
+      ->capture_default_str();
 
   run_cmd
       ->add_option("--instance-id", run.instance_id,

@@ -157,6 +157,7 @@ int Run(const RunFlags& f) {
   options.stop_at_end = f.stop_at_end;
   options.max_cache_bytes = budget.employee_cache_bytes;
   options.decode_thread = f.decode_threads > 0;
+  options.commit_thread = f.commit_threads > 0;
   options.dedup_window_ms = static_cast<int64_t>(f.dedup_window_hours * 3600 * 1000);
   options.topic = f.kafka.topic;
   options.phases = phases->get();

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <set>
 
+#include "commit_ahead.h"
 #include "decode_ahead.h"
 #include "log/log.h"
 
@@ -66,6 +67,14 @@ struct Pipeline::Batch {
   bool dead_lettered = false;
 };
 
+// A batch whose write set the commit thread is writing; published once the write returns.
+struct Pipeline::InFlight {
+  Batch batch;
+  std::vector<std::pair<int32_t, state::PartitionChange>> changes;  // point into batch.deltas
+  storage::WriteSet writes;
+  double seconds = 0;  // the store write, as the commit thread measured it
+};
+
 namespace {
 
 int64_t NowUnixMs() {
@@ -84,6 +93,7 @@ Pipeline::Pipeline(PipelineOptions options, ingest::EventSource* source,
       store_(store),
       probe_(probe),
       decode_(std::make_unique<DecodeAhead>(options_.decode_thread)),
+      commit_(std::make_unique<CommitAhead>(options_.commit_thread)),
       employees_(
           {options_.max_cache_bytes, options_.max_cached_employees, options_.dedup_window_ms},
           store) {
@@ -101,16 +111,26 @@ Status Pipeline::Run(const std::atomic<bool>& stop) {
   Status result;
   stop_ = &stop;  // also checked between a batch's messages: a stop waits for no whole batch
   while (!stop.load() && !interrupted_) {
+    // Caught up (the last poll took all there was): the batch in flight is published before
+    // waiting for more, so it shows at once. Behind: it is written while the next is applied.
+    if (caught_up_) {
+      result = Drain();
+      if (!result.ok()) break;
+    }
     if (options_.stop_at_end && ReachedEnd()) break;
-    result = RunOnce();
+    result = Step(nullptr);
     if (!result.ok()) break;
   }
+  // The batch in flight is durable or failed either way: wait for it (and show it).
+  if (Status drained = Drain(); result.ok()) result = drained;
+  if (!result.ok()) result = Latch(std::move(result));
   stop_ = nullptr;
-  char spent[256];
+  char spent[320];
   std::snprintf(spent, sizeof spent,
                 "time spent: polling %.1f s, applying %.1f s (%.1f s of it waiting for decoding), "
-                "committing %.1f s",
-                poll_seconds_, apply_seconds_, decode_->waited_seconds(), commit_seconds_);
+                "committing %.1f s (%.1f s of it waiting for the store write)",
+                poll_seconds_, apply_seconds_, decode_->waited_seconds(), commit_seconds_,
+                commit_wait_seconds_);
   log::Write(log::Level::kInfo, "pipeline", spent);
   EnterPhase(Phase::kShutdown);
   // Leave the group: every partition is revoked (nothing is pending after a RunOnce).
@@ -131,6 +151,12 @@ bool Pipeline::ReachedEnd() const {
 }
 
 Status Pipeline::RunOnce(bool* idle) {
+  if (Status st = Step(idle); !st.ok()) return st;
+  if (Status st = Drain(); !st.ok()) return Latch(std::move(st));
+  return Status::OK();
+}
+
+Status Pipeline::Step(bool* idle) {
   // After a failure the in-memory state (offsets, cache, counters) may be ahead of the store:
   // nothing more is done until a restart re-reads the durable state.
   if (!fatal_.ok()) return fatal_;
@@ -150,6 +176,7 @@ Status Pipeline::RunOnce(bool* idle) {
   const auto applying = std::chrono::steady_clock::now();
   poll_seconds_ += std::chrono::duration<double>(applying - polling).count();
   if (idle) *idle = messages_.empty();
+  caught_up_ = messages_.size() < batch_limit_;
   if (!messages_.empty()) EnterPhase(Phase::kBatch);
   // Decoded on the second thread while applied here; every return below ends the batch first
   // (the messages' buffers go at the next Poll or Close).
@@ -178,8 +205,11 @@ Status Pipeline::RunOnce(bool* idle) {
     ++applied;
     if (employees_.OverBudget()) {
       // This batch has loaded more employees than the cache may hold: commit what is applied
-      // (which lets the cache evict), then apply the rest of the messages as the next batch.
+      // and wait for it (which lets the cache evict), then apply the rest of the messages as the
+      // next batch.
       if (Status st = CommitBatch(batch); !st.ok()) return Latch(std::move(st));
+      if (Status st = Drain(); !st.ok()) return Latch(std::move(st));
+      Evict();
       batch = Batch{};
       employees_.BeginBatch();
       EnterPhase(Phase::kBatch);
@@ -188,6 +218,7 @@ Status Pipeline::RunOnce(bool* idle) {
   const auto committing = std::chrono::steady_clock::now();
   apply_seconds_ += std::chrono::duration<double>(committing - applying).count();
   if (Status st = CommitBatch(batch); !st.ok()) return Latch(std::move(st));
+  Evict();
   commit_seconds_ +=
       std::chrono::duration<double>(std::chrono::steady_clock::now() - committing).count();
   RefreshLag();
@@ -203,10 +234,30 @@ Status Pipeline::Latch(Status status) {
   return status;
 }
 
+// While the commit thread writes, the phase shown is kCommit: a kill then lands inside the
+// store write whatever the pipeline's thread does. Its own phase shows once the write returns.
 void Pipeline::EnterPhase(Phase phase) {
-  if (options_.phases == nullptr || phase_ == Phase::kShutdown) return;
+  if (options_.phases == nullptr) return;
+  std::lock_guard lock(phase_mu_);
+  if (phase_ == Phase::kShutdown) return;
   phase_ = phase;
-  options_.phases->Enter(phase, committed_messages_);
+  if (store_writing_) {
+    phase_moved_ = true;
+  } else {
+    options_.phases->Enter(phase, committed_messages_);
+  }
+}
+
+void Pipeline::StoreWriting(bool writing) {
+  if (options_.phases == nullptr) return;
+  std::lock_guard lock(phase_mu_);
+  if (writing) {
+    options_.phases->Enter(Phase::kCommit, committed_messages_);
+  } else if (phase_moved_) {
+    options_.phases->Enter(phase_, committed_messages_);
+  }
+  store_writing_ = writing;
+  phase_moved_ = false;
 }
 
 // Every owned partition's lag, at most once a second: partitions with nothing to consume, or
@@ -266,6 +317,11 @@ Status Pipeline::ApplyEvent(const ingest::Message& m, const Event& event, Partit
       employee_state.dedup, event.envelope, ts, options_.dedup_window_ms);
   if (dedup == processors::DedupCheck::kNeedIds) {
     // A fingerprint matched: read the full ids of the stored chunks, then the check is exact.
+    // The batch in flight may hold one of those chunks: it must be in the store first.
+    if (in_flight_) {
+      KINERJA_RETURN_IF_ERROR(Drain());
+      EnterPhase(Phase::kBatch);
+    }
     KINERJA_RETURN_IF_ERROR(employees_.LoadDedupIds(employee, ts));
     dedup = processors::CheckDuplicateAndRemember(employee_state.dedup, event.envelope, ts,
                                                   options_.dedup_window_ms);
@@ -302,29 +358,55 @@ Status Pipeline::CommitBatch(Batch& batch) {
     EnterPhase(Phase::kDeadLetterFlush);
     KINERJA_RETURN_IF_ERROR(dlq_->Flush(options_.dlq_flush_timeout));
   }
+  // The partitions' committed state is what this batch's counters and totals add to.
+  KINERJA_RETURN_IF_ERROR(Drain());
+  auto flight = std::make_unique<InFlight>();
+  flight->batch = std::move(batch);
+  Batch& b = flight->batch;
   // Every message that moved an offset has exactly one outcome: the totals move with it.
-  std::vector<std::pair<int32_t, state::PartitionChange>> changes;
-  for (const auto& [p, offset] : batch.next_offsets) {
-    state::PartitionChange& change = changes.emplace_back(p, state::PartitionChange{}).second;
+  for (const auto& [p, offset] : b.next_offsets) {
+    state::PartitionChange& change =
+        flight->changes.emplace_back(p, state::PartitionChange{}).second;
     change.next_offset = offset;
-    if (auto d = batch.deltas.find(p); d != batch.deltas.end()) change.counters = &d->second;
-    auto newest = batch.newest.find(p);
+    if (auto d = b.deltas.find(p); d != b.deltas.end()) change.counters = &d->second;
+    auto newest = b.newest.find(p);
     change.newest_month =
-        newest == batch.newest.end() ? partitions_.at(p)->committed.newest_month : newest->second;
-    if (auto o = batch.outcomes.find(p); o != batch.outcomes.end()) change.outcomes = o->second;
+        newest == b.newest.end() ? partitions_.at(p)->committed.newest_month : newest->second;
+    if (auto o = b.outcomes.find(p); o != b.outcomes.end()) change.outcomes = o->second;
   }
-  storage::WriteSet writes;
-  employees_.AppendWrites(&writes);
-  for (const auto& [p, change] : changes) {
-    state::AppendPartitionWrites(p, partitions_.at(p)->committed, change, &writes);
+  employees_.AppendWrites(&flight->writes);
+  for (const auto& [p, change] : flight->changes) {
+    state::AppendPartitionWrites(p, partitions_.at(p)->committed, change, &flight->writes);
   }
-  writes.identity = new_identity_;
-  EnterPhase(Phase::kCommit);
-  const auto t0 = std::chrono::steady_clock::now();
-  KINERJA_RETURN_IF_ERROR(store_->Commit(writes));
+  flight->writes.identity = std::move(new_identity_);
   new_identity_.reset();
-  Publish(batch, changes,
-          std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
+  in_flight_ = std::move(flight);
+  commit_->Start([this, f = in_flight_.get()] {
+    StoreWriting(true);
+    const auto t0 = std::chrono::steady_clock::now();
+    Status status = store_->Commit(f->writes);
+    f->seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    StoreWriting(false);
+    return status;
+  });
+  return Status::OK();
+}
+
+void Pipeline::Evict() {
+  employees_.Evict();  // keeps the employees in flight
+  probe_->CacheSize(employees_.bytes(), employees_.employees());
+}
+
+Status Pipeline::Drain() {
+  if (!in_flight_) return Status::OK();
+  const auto t0 = std::chrono::steady_clock::now();
+  Status status = commit_->Wait();
+  commit_wait_seconds_ +=
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  std::unique_ptr<InFlight> done = std::move(in_flight_);
+  KINERJA_RETURN_IF_ERROR(status);
+  employees_.WritesDurable();
+  Publish(done->batch, done->changes, done->seconds);
   return Status::OK();
 }
 
@@ -343,19 +425,22 @@ void Pipeline::Publish(const Batch& batch,
       progress.push_back({p, change.next_offset});
     }
   }
-  if (committed_messages_ == 0) {
+  uint64_t committed_before = 0;
+  {
+    std::lock_guard lock(phase_mu_);
+    committed_before = committed_messages_;
+    committed_messages_ += batch.counts.total();
+  }
+  if (committed_before == 0) {
     // The moment a (re)started instance is consuming again, for operators and bench/restart.sh.
     log::Write(log::Level::kInfo, "pipeline",
                "first batch committed: " + std::to_string(batch.counts.total()) + " messages");
   }
-  committed_messages_ += batch.counts.total();
   EnterPhase(Phase::kCommitted);
   source_->ReportProgress(progress);
   const int64_t now_ms = NowUnixMs();
   probe_->BatchCommitted(batch.counts, commit_seconds, now_ms);
   probe_->EventAges(batch.timestamps_ms, now_ms);
-  employees_.Evict();
-  probe_->CacheSize(employees_.bytes(), employees_.employees());
   for (const auto& po : progress) {
     if (auto hw = source_->HighWatermark(po.partition)) {
       probe_->PartitionLag(po.partition, std::max<int64_t>(0, *hw - po.offset));
@@ -388,6 +473,7 @@ Status Pipeline::CheckIdentity() {
 Result<std::vector<std::optional<int64_t>>> Pipeline::OnAssigned(const std::vector<int32_t>& ps) {
   if (!fatal_.ok()) return fatal_;  // take on no partition after a failure
   EnterPhase(Phase::kRebalance);
+  if (Status st = Drain(); !st.ok()) return Latch(std::move(st));
   KINERJA_RETURN_IF_ERROR(CheckIdentity());
   std::vector<std::optional<int64_t>> offsets;
   std::set<std::string> agencies;  // with employees in these partitions
@@ -421,8 +507,10 @@ Result<std::vector<std::optional<int64_t>>> Pipeline::OnAssigned(const std::vect
 }
 
 Status Pipeline::OnRevoked(const std::vector<int32_t>& ps) {
-  // Called between batches: everything applied is committed, so the state can simply go.
+  // Called between batches: once the batch in flight is committed, everything applied is, so
+  // the state can simply go.
   EnterPhase(Phase::kRebalance);
+  if (Status st = Drain(); !st.ok()) return Latch(std::move(st));
   for (int32_t p : ps) {
     auto it = partitions_.find(p);
     if (it == partitions_.end()) continue;

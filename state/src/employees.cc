@@ -156,6 +156,7 @@ void EmployeeRepository::AppendWrites(storage::WriteSet* writes) {
     e->touched = false;
   }
   touched_.clear();
+  unsettled_batch_ = batch_;
 }
 
 void EmployeeRepository::Recharge(Employee& e) {
@@ -191,7 +192,9 @@ void EmployeeRepository::Evict() {
   size_t count = 0;
   bool full = false;
   for (const Entry& e : entries) {
-    full = full || bytes + e.bytes > keep_bytes || count + 1 > keep_count;
+    // Sorted by recency, the unsettled employees come first and are always kept.
+    const bool unsettled = unsettled_batch_ != 0 && e.last_used >= unsettled_batch_;
+    full = !unsettled && (full || bytes + e.bytes > keep_bytes || count + 1 > keep_count);
     if (full) {
       e.part->employees.erase(e.nip);
     } else {

@@ -3,8 +3,12 @@
 #include <catch2/catch.hpp>
 
 #include <algorithm>
+#include <condition_variable>
 #include <functional>
 #include <map>
+#include <mutex>
+#include <set>
+#include <thread>
 
 #include "ingest/memory.h"
 #include "pipeline/pipeline.h"
@@ -277,6 +281,95 @@ TEST_CASE("rebalances move a partition's counters out of and back into the total
   Drain(pipe);
   CHECK(pipe.Snapshot().counters.Get(Employees("A1")) == 1);
   CHECK(pipe.Snapshot().counters.Get(Employees("A2")) == 1);
+}
+
+// A store whose first commit waits until the test lets it go, and which tells the test each
+// employee core it is asked to read.
+class GatedStore : public storage::ForwardingStateStore {
+ public:
+  explicit GatedStore(storage::StateStore* inner) : ForwardingStateStore(inner) {}
+  Status GetEntities(int32_t p, const std::vector<std::string>& keys,
+                     std::vector<std::optional<std::string>>* values) override {
+    {
+      std::lock_guard lock(mu_);
+      read_.insert(keys.begin(), keys.end());
+    }
+    cv_.notify_all();
+    return inner()->GetEntities(p, keys, values);
+  }
+  Status Commit(const storage::WriteSet& writes) override {
+    std::unique_lock lock(mu_);
+    if (commits_++ == 0) {
+      first_commit_started_ = true;
+      cv_.notify_all();
+      cv_.wait(lock, [&] { return released_; });
+    }
+    lock.unlock();
+    return inner()->Commit(writes);
+  }
+  // Waits until `key` has been read while the first commit is still held.
+  bool WaitForReadDuringFirstCommit(const std::string& key) {
+    std::unique_lock lock(mu_);
+    return cv_.wait_for(lock, std::chrono::seconds(30), [&] {
+      return first_commit_started_ && read_.count(key) > 0;
+    }) && !released_;
+  }
+  void Release() {
+    {
+      std::lock_guard lock(mu_);
+      released_ = true;
+    }
+    cv_.notify_all();
+  }
+
+ private:
+  std::mutex mu_;
+  std::condition_variable cv_;
+  std::set<std::string> read_;
+  int commits_ = 0;
+  bool first_commit_started_ = false;
+  bool released_ = false;
+};
+
+TEST_CASE("a batch is written on the commit thread while the next is applied, shown once durable") {
+  // Batches of two messages. The first batch's commit is held; meanwhile the pipeline applies
+  // the second, which holds a redelivered copy of an event of the first: still a duplicate,
+  // though the chunk that remembers its id is not in the store yet.
+  ingest::MemorySource src(1);
+  ingest::MemoryDeadLetters dlq;
+  auto memory = storage::NewMemoryStateStore();
+  GatedStore store(memory.get());
+  RecordingProbe probe;
+  PipelineOptions options;
+  options.stop_at_end = true;
+  options.max_batch_messages = 2;
+  Append(src, 0, kN1, Ev::Upsert("u1", kN1, "A1"));
+  Append(src, 0, kN1, Ev::Activity("a1", kN1, "2026-03-02", 25, "administrative"));
+  Append(src, 0, kN2, Ev::Upsert("u2", kN2, "A1"));
+  Append(src, 0, kN1, Ev::Activity("a1", kN1, "2026-03-02", 25, "administrative"));
+  Pipeline pipe(options, &src, &dlq, &store, &probe);
+  std::atomic<bool> stop{false};
+  Status result;
+  std::thread runner([&] { result = pipe.Run(stop); });
+  // The second batch's new employee is read while the first batch is still being written, and
+  // nothing of the first batch is visible yet.
+  const bool overlapped = store.WaitForReadDuringFirstCommit(EmployeeCoreKey(std::stoull(kN2)));
+  const KpiTable during = pipe.Snapshot().counters;
+  store.Release();
+  runner.join();
+  REQUIRE(result.ok());
+  CHECK(overlapped);
+  CHECK(during.Get(Employees("A1")) == 0);
+  CHECK(probe.Count(EventType::kActivityLogged, Outcome::kDuplicate) == 1);
+  CHECK(probe.Count(EventType::kActivityLogged, Outcome::kApplied) == 1);
+  // What is durable (Run has left the group, so the snapshot is empty again).
+  auto stored = memory->LoadPartition(0);
+  REQUIRE(stored.ok());
+  CHECK(stored->next_offset == 4);
+  CHECK(stored->outcomes == storage::OutcomeTotals{3, 1, 0});
+  const std::map<std::string, int64_t> counters(stored->counters.begin(), stored->counters.end());
+  CHECK(counters.at(EncodeKpiKey(Employees("A1"))) == 2);
+  CHECK(counters.at(EncodeKpiKey(AdminMinutes("A1", 2026, 3))) == 25);
 }
 
 TEST_CASE("Run with stop_at_end stops at the end offsets and leaves the group") {

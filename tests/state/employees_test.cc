@@ -49,6 +49,7 @@ void CommitBatch(EmployeeRepository& repo, storage::StateStore& store) {
   storage::WriteSet writes;
   repo.AppendWrites(&writes);
   REQUIRE(store.Commit(writes).ok());
+  repo.WritesDurable();
 }
 
 EmployeeRepository::Employee& Get(EmployeeRepository& repo, int32_t p, Nip nip) {
@@ -170,6 +171,32 @@ TEST_CASE("eviction keeps the most recently used within three quarters of the bu
   repo.DropPartition(1);
   CHECK(repo.employees() == 0);
   CHECK(repo.bytes() == 0);
+}
+
+TEST_CASE("eviction keeps the employees whose writes are not durable yet") {
+  RecordingStore store;
+  EmployeeCacheOptions options;
+  options.max_employees = 4;
+  EmployeeRepository repo(options, &store);
+  repo.BeginBatch();
+  for (Nip n = 1; n <= 3; ++n) Get(repo, 0, n);
+  CommitBatch(repo, store);
+  // A batch of six: its writes are appended (a commit on another thread), not yet durable.
+  repo.BeginBatch();
+  for (Nip n = 4; n <= 9; ++n) Get(repo, 0, n);
+  storage::WriteSet writes;
+  repo.AppendWrites(&writes);
+  repo.Evict();
+  // Only the settled employees went; the six are over the budget and stay.
+  CHECK(repo.employees() == 6);
+  store.Forget();
+  repo.BeginBatch();
+  for (Nip n = 4; n <= 9; ++n) Get(repo, 0, n);
+  CHECK(store.reads.empty());  // none of the six is read from a store that lacks its writes
+  REQUIRE(store.Commit(writes).ok());
+  CommitBatch(repo, store);  // the second batch's (empty) changes, then durable
+  repo.Evict();
+  CHECK(repo.employees() == 3);
 }
 
 TEST_CASE("the byte budget: over it, a batch is told to commit early") {

@@ -58,15 +58,21 @@ class EmployeeRepository {
   void YearChanged(Employee& employee, int year);
 
   // Every employee the batch touched, as store writes (its core, the years that changed, its
-  // dedup changes) appended to `writes`; the batch's marks are cleared.
+  // dedup changes) appended to `writes`; the batch's marks are cleared. Until WritesDurable,
+  // the store may not hold these writes yet (the pipeline commits them on another thread):
+  // Evict keeps these employees, so Get and LoadYears never read an older copy of them from
+  // the store. LoadDedupIds reads dedup chunks these writes may hold: call it only when the
+  // writes are durable.
   void AppendWrites(storage::WriteSet* writes);
+  // The writes appended last are in the store: their employees may be evicted again.
+  void WritesDurable() { unsettled_batch_ = 0; }
 
   // More bytes cached than the budget: commit the batch so that Evict can make room.
   bool OverBudget() const;
-  // Between batches (after AppendWrites and the commit; with a batch's marks pending it does
-  // nothing): keeps the most recently used
-  // employees that fit in three quarters of each budget, so it runs once per quarter of a
-  // budget of new employees (amortised O(log n) per employee).
+  // Between batches (after AppendWrites; with a batch's marks pending it does nothing): keeps
+  // the most recently used employees that fit in three quarters of each budget, and those whose
+  // writes are not durable yet (WritesDurable), so it runs once per quarter of a budget of new
+  // employees (amortised O(log n) per employee).
   void Evict();
   // Forgets the partition's employees (revoked; everything is committed).
   void DropPartition(int32_t partition);
@@ -85,7 +91,10 @@ class EmployeeRepository {
   std::unordered_map<int32_t, std::unique_ptr<Partition>> partitions_;
   std::vector<Employee*> touched_;  // by this batch, each once
   uint64_t batch_ = 0;              // batch number (recency)
-  size_t bytes_ = 0;                // the cached employees' bytes, as last measured
+  // The batch whose writes were appended and may not be in the store yet (0: none). Its
+  // employees, and any used later, have last_used >= it.
+  uint64_t unsettled_batch_ = 0;
+  size_t bytes_ = 0;  // the cached employees' bytes, as last measured
   size_t count_ = 0;
 };
 
