@@ -21,6 +21,8 @@
 #        WARMUP (5): seconds of steady traffic before measuring (the producer's start)
 #        BUILD_DIR (build-bench)  SKIP_BUILD=1  RESULTS (unset: also write the table there)
 #        CHART (docs/latency.png)
+#        KINERJA_ARGS (unset): extra flags for `kinerja run`, for experiments (word-split),
+#                              e.g. KINERJA_ARGS="--commit-threads 0"
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd -P)
@@ -32,6 +34,7 @@ WARMUP=${WARMUP:-5}
 PARTITIONS=${PARTITIONS:-64}
 BUILD_DIR=${BUILD_DIR:-$ROOT/build-bench}
 CHART=${CHART:-$ROOT/docs/latency.png}
+read -r -a KINERJA_EXTRA <<<"${KINERJA_ARGS:-}"
 TOPIC=latency.events
 DLQ=latency.events.dlq
 
@@ -68,7 +71,7 @@ log "broker at $BROKERS"
   --dlq-topic "$DLQ" >&2
 PORT=$(bench_free_port)
 "$KINERJA" run --brokers "$BROKERS" --topic "$TOPIC" --dlq-topic "$DLQ" --group latency \
-  --state-dir "$WORK/state" --metrics-address "127.0.0.1:$PORT" 2>"$WORK/run.log" &
+  --state-dir "$WORK/state" --metrics-address "127.0.0.1:$PORT" ${KINERJA_EXTRA[@]+"${KINERJA_EXTRA[@]}"} 2>"$WORK/run.log" &
 RUN_PID=$!
 PIDS+=("$RUN_PID")
 for _ in $(seq 1 300); do

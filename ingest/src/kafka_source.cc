@@ -137,14 +137,13 @@ void OffsetCommitCb(rd_kafka_t*, rd_kafka_resp_err_t err, rd_kafka_topic_partiti
 // librdkafka's limits for a prefetch budget in bytes. A queued message holds its decompressed
 // bytes and about 640 bytes of structs; with simulated events (280 to 500 bytes of JSON) about
 // 1 KiB all told (measured: docs/benchmarks.md, "Memory budgets"), so the bound on the number of
-// messages is budget / 1 KiB. The byte bound (queued.max.messages.kbytes, on the messages'
-// decompressed bytes) is half the budget: the other half is the structs. At a quarter it was
-// reached first (about 100,000 simulated events), and the queue ran dry while the next fetch
-// was on its way: on a replayed year, 40 to 60 polls of 100 ms a run came back empty
-// (docs/benchmarks.md, "Issue 12"). One fetch (fetch.max.bytes, by which the queue can
-// overshoot) is 1/8 of the budget: smaller fetches starve the pipeline (a round trip to the
-// broker per fetch). A full queue pauses fetching for fetch.error.backoff.ms (librdkafka 2.0):
-// 20 ms, not 500, or the pipeline waits for it.
+// messages is budget / 1 KiB. The byte bound (queued.max.messages.kbytes, which librdkafka
+// compares with the messages' decompressed bytes) is half the budget, the other half being the
+// structs. At a quarter the queue ran dry while the next fetch was on its way: on a replayed
+// year, 40 to 60 polls of 100 ms a run came back empty (docs/benchmarks.md, "Issue 12"). One fetch
+// (fetch.max.bytes, by which the queue can overshoot) is 1/8 of the budget: smaller fetches starve
+// the pipeline (a round trip to the broker per fetch). A full queue pauses fetching for
+// fetch.error.backoff.ms (librdkafka 2.0): 20 ms, not 500, or the pipeline waits for it.
 struct Prefetch {
   size_t messages;
   size_t kbytes;
