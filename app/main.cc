@@ -67,6 +67,15 @@ void AddKafkaFlags(CLI::App* cmd, kinerja::app::KafkaFlags* k, bool dlq) {
 
 using namespace kinerja::app;
 
+// A helper thread of `kinerja run`: 0 (none, its work runs on the pipeline thread) or 1.
+void AddThreadsOption(CLI::App* cmd, const std::string& name, int* threads, const std::string& env,
+                      const std::string& help) {
+  cmd->add_option(name, *threads, help)
+      ->envname(env)
+      ->check(CLI::Range(0, 1))
+      ->capture_default_str();
+}
+
 // One function per subcommand: its flags, bound to `flags`.
 CLI::App* AddRunCommand(CLI::App& app, RunFlags& run) {
   CLI::App* run_cmd =
@@ -113,20 +122,12 @@ CLI::App* AddRunCommand(CLI::App& app, RunFlags& run) {
       ->envname("KINERJA_MEMORY_MB")
       ->check(CLI::Range(size_t{128}, size_t{1} << 20))
       ->capture_default_str();
-  run_cmd
-      ->add_option("--decode-threads", run.decode_threads,
+  AddThreadsOption(run_cmd, "--decode-threads", &run.decode_threads, "KINERJA_DECODE_THREADS",
                    "Threads decoding events while the pipeline applies them (0: decode on the "
-                   "applying thread)")
-      ->envname("KINERJA_DECODE_THREADS")
-      ->check(CLI::Range(0, 1))
-      ->capture_default_str();
-  run_cmd
-      ->add_option("--commit-threads", run.commit_threads,
+                   "applying thread)");
+  AddThreadsOption(run_cmd, "--commit-threads", &run.commit_threads, "KINERJA_COMMIT_THREADS",
                    "Threads writing a batch to the state store while the next batch is applied "
-                   "(0: the applying thread waits for each write)")
-      ->envname("KINERJA_COMMIT_THREADS")
-      ->check(CLI::Range(0, 1))
-      ->capture_default_str();
+                   "(0: the applying thread waits for each write)");
 
   run_cmd
       ->add_option("--instance-id", run.instance_id,
