@@ -9,6 +9,8 @@
 // end-offset query and close are included, as they are in the timing of `kinerja run`).
 //
 // Usage: kinerja_bench_raw_consume --brokers HOST:PORT --topic T [--group G]
+//          [--property NAME=VALUE]...   (librdkafka properties over the ones below, e.g. Kinerja's
+//                                        prefetch limits, to see what they cost on their own)
 #include <librdkafka/rdkafka.h>
 #include <unistd.h>
 
@@ -18,6 +20,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace {
@@ -34,7 +37,8 @@ constexpr int kTimeoutMs = 30000;  // metadata / end-offset queries
   std::fprintf(
       stderr,
       "kinerja_bench_raw_consume: %s\n"
-      "usage: kinerja_bench_raw_consume --brokers HOST:PORT --topic TOPIC [--group GROUP]\n",
+      "usage: kinerja_bench_raw_consume --brokers HOST:PORT --topic TOPIC [--group GROUP]\n"
+      "                                 [--property NAME=VALUE]...\n",
       why);
   std::exit(2);
 }
@@ -76,6 +80,7 @@ std::vector<int64_t> QueryEndOffsets(rd_kafka_t* rk, const std::string& topic) {
 
 int main(int argc, char** argv) {
   std::string brokers, topic, group;
+  std::vector<std::pair<std::string, std::string>> properties;
   for (int i = 1; i < argc; ++i) {
     const std::string arg = argv[i];
     auto value = [&]() -> std::string {
@@ -88,6 +93,12 @@ int main(int argc, char** argv) {
       topic = value();
     } else if (arg == "--group") {
       group = value();
+    } else if (arg == "--property") {
+      const std::string p = value();
+      const size_t eq = p.find('=');
+      if (eq == std::string::npos || eq == 0)
+        Usage(("--property: expected NAME=VALUE, got " + p).c_str());
+      properties.emplace_back(p.substr(0, eq), p.substr(eq + 1));
     } else if (arg == "-h" || arg == "--help") {
       Usage("reads TOPIC up to its current end and prints {messages,bytes,seconds,rate}");
     } else {
@@ -116,6 +127,7 @@ int main(int argc, char** argv) {
   Set(conf, "queued.max.messages.kbytes", "262144");
   Set(conf, "queued.min.messages", "1000000");
   Set(conf, "fetch.wait.max.ms", "100");
+  for (const auto& [name, v] : properties) Set(conf, name.c_str(), v);
   char errstr[512];
   rd_kafka_t* rk = rd_kafka_new(RD_KAFKA_CONSUMER, conf, errstr, sizeof errstr);
   if (!rk) Die(std::string("consumer: ") + errstr);  // conf is still ours, but we exit anyway
